@@ -1,0 +1,70 @@
+import { defaultLog, type Logger } from "../shared/Logger";
+import { NotImplementedError } from "../shared/NotImplementedError";
+import { DEMOS } from "./demos";
+
+const USAGE = "usage: npm start [-- [1|2|3|4 ...] [--seed N]]";
+
+/** The parsed command line of `npm start`. */
+export interface StartArgs {
+  exercises: number[];
+  seed?: number;
+}
+
+/**
+ * Parses `npm start` arguments: exercise numbers and `--seed N`.
+ * @throws Error with the usage line on anything else
+ */
+export function parseStartArgs(argv: readonly string[]): StartArgs {
+  const exercises: number[] = [];
+  let seed: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--seed") {
+      seed = Number(argv[++i]);
+      if (!Number.isInteger(seed)) throw new Error(`--seed: expected an integer, got ${String(argv[i])}\n${USAGE}`);
+    } else if (/^[1-4]$/.test(arg)) {
+      exercises.push(Number(arg));
+    } else {
+      throw new Error(`unknown argument ${JSON.stringify(arg)}: expected an exercise number 1-4 or --seed N\n${USAGE}`);
+    }
+  }
+  return { exercises: exercises.length > 0 ? exercises : DEMOS.map((d) => d.exercise), seed };
+}
+
+/**
+ * Runs the chosen exercises' main blocks in turn; an unbuilt or unimplemented one is reported, not crashed on.
+ * @returns how many demos failed with an unexpected error
+ */
+export async function start(args: StartArgs, log: Logger = defaultLog): Promise<number> {
+  let failures = 0;
+  for (const demo of DEMOS.filter((d) => args.exercises.includes(d.exercise))) {
+    log(`\n=== Exercise ${demo.exercise}: ${demo.title} ===`);
+    if (!demo.run) {
+      log("not implemented yet");
+      continue;
+    }
+    try {
+      await demo.run({ seed: args.seed, log });
+    } catch (error) {
+      if (error instanceof NotImplementedError) {
+        log(`not implemented yet: ${error.message}`);
+      } else {
+        failures++;
+        log(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  }
+  return failures;
+}
+
+if (require.main === module) {
+  try {
+    const args = parseStartArgs(process.argv.slice(2));
+    start(args).then((failures) => {
+      process.exitCode = failures > 0 ? 1 : 0;
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./types";
+export * from "./errors";
+export * from "./InMemoryTextFile";
+export * from "./TieredPipelineContext";
+export * from "./stages";
+export * from "./demo";

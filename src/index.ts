@@ -1,0 +1,5 @@
+export * from "./shared/Logger";
+export * from "./shared/Random";
+export * from "./shared/NotImplementedError";
+export * from "./shared/SuppressedError";
+export * from "./ex1-tiered-pipeline";
