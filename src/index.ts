@@ -3,3 +3,4 @@ export * from "./shared/Random";
 export * from "./shared/NotImplementedError";
 export * from "./shared/SuppressedError";
 export * from "./ex1-tiered-pipeline";
+export * from "./notebook/check";
