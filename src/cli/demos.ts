@@ -1,5 +1,6 @@
 import type { Logger } from "../shared/Logger";
 import { runExercise1Demo } from "../ex1-tiered-pipeline/demo";
+import { runExercise2Demo } from "../ex2-descriptors/demo";
 
 /** What every exercise's main block accepts. */
 export interface DemoOptions {
@@ -17,7 +18,7 @@ export interface DemoEntry {
 /** Every exercise's main block, in order; `npm start` runs them. */
 export const DEMOS: readonly DemoEntry[] = [
   { exercise: 1, title: "TieredPipelineContext", run: runExercise1Demo },
-  { exercise: 2, title: "Descriptor library and SensorConfig" },
+  { exercise: 2, title: "Descriptor library and SensorConfig", run: runExercise2Demo },
   { exercise: 3, title: "Composable metrics decorators" },
   { exercise: 4, title: "Retry with backoff and a circuit breaker" },
 ];
