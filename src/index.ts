@@ -4,4 +4,6 @@ export * from "./shared/NotImplementedError";
 export * from "./shared/SuppressedError";
 export * from "./ex1-tiered-pipeline";
 export * from "./ex2-descriptors";
+export * from "./ex3-metrics";
+export * from "./shared/methodDecorator";
 export * from "./notebook/check";

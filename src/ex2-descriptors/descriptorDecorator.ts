@@ -1,3 +1,4 @@
+import { isStandardContext } from "../shared/methodDecorator";
 import type { Descriptor } from "./Descriptor";
 
 /** A decorator for an `accessor` field that works under both decorator protocols. */
@@ -26,7 +27,7 @@ export function descriptor<T>(d: Descriptor<T>): DescriptorDecorator<T> {
   function decorate(target: unknown, keyOrContext: unknown, property?: PropertyDescriptor): any {
     if (isStandardContext(keyOrContext)) {
       const storage = target as ClassAccessorDecoratorTarget<object, T>;
-      d.setName(undefined, String(keyOrContext.name));
+      d.setName(undefined, String((keyOrContext as ClassAccessorDecoratorContext).name));
       return {
         ...wrap(storage.get, storage.set),
         init(this: object, initial: T): T {
@@ -66,10 +67,6 @@ export function descriptor<T>(d: Descriptor<T>): DescriptorDecorator<T> {
   }
 
   return decorate as DescriptorDecorator<T>;
-}
-
-function isStandardContext(value: unknown): value is ClassAccessorDecoratorContext {
-  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
 }
 
 /** True when `self` is a class's prototype: the attribute was read on the class, not on an instance. */

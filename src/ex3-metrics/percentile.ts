@@ -1,0 +1,15 @@
+/**
+ * Returns the p-th percentile of an ascending list by the nearest-rank method: the smallest value with at least
+ * p% of the list at or below it (`sorted[ceil(p/100 * n) - 1]`); 0 for an empty list.
+ * @param sorted - values in ascending order
+ * @param p - the percentile, in (0, 100]
+ * @example percentile([1, 2, 3, 4], 50) // 2
+ */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  // TODO(R3.3): nearest rank: the ceil(p/100 * n)-th smallest value (1-based), at least the first.
+  // BEGIN SOLUTION R3.3
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+  // END SOLUTION
+}
