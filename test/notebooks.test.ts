@@ -7,6 +7,9 @@ import { runNotebookInProcess, type CellRun } from "../tools/notebookRunner";
 const NOTEBOOKS = path.join(__dirname, "..", "notebooks");
 const notebooks = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
+/** Notebooks that must draw a chart (an inline SVG through tslab's display API). */
+const CHARTS = new Set(["03-metrics-decorators.ipynb", "04-retry-circuit-breaker.ipynb"]);
+
 /** The requirement a notebook belongs to: "01-…" is Exercise 1. */
 function exerciseOf(file: string): string {
   return `R${Number(file.slice(0, 2))}`;
@@ -34,5 +37,11 @@ describe("Notebooks run in-process with tslab's compiler and executor", function
       expect(failures, failures.join("\n")).to.deep.equal([]);
       expect(output).to.include("✔");
     });
+
+    if (CHARTS.has(file)) {
+      it(`${exerciseOf(file)}.x ${file}: draws its chart as inline SVG`, () => {
+        expect(results.get(file)!.flatMap((r) => r.displays)).to.include("image/svg+xml");
+      });
+    }
   }
 });

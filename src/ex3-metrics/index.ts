@@ -3,5 +3,8 @@ export * from "./StageMetrics";
 export * from "./MetricsRegistry";
 export * from "./countedStage";
 export * from "./timedStage";
+export * from "./instrumentStage";
+export * from "./observeIterator";
 export * from "./FeaturePipeline";
 export * from "./demo";
+export * from "./latencyChart";

@@ -1,38 +1,58 @@
-/** Runs one pull of the wrapped iterator (`next` or `throw`) and may measure around it. */
-export type Step<R> = (pull: () => R) => R;
+/** Hooks around every pull of an observed iterator. */
+export interface Observer<T> {
+  /** Runs before each pull; what it returns is handed to `after` (a start time, say). */
+  before?(): number;
+  /** Runs after each pull that did not throw, with the value `before` returned. */
+  after?(startedAt: number, result: IteratorResult<T>): void;
+  /** Runs exactly once: when the iterator is exhausted, closed early (`return()`, a `break`), or throws. */
+  finish(): void;
+}
 
 /**
- * Wraps a sync iterator: every pull goes through `step`, and `finish` runs exactly once when the iterator is
- * exhausted, closed early by the consumer (`break` → `return()`), or throws.
+ * Wraps a sync iterator so `observer` sees every pull and the end, whichever way it comes.
  *
- * A plain iterator object rather than a generator: one fewer generator frame per record.
+ * A plain iterator object rather than a generator, and no closure per pull: this sits on every record's path.
  */
-export function observeSync<T>(it: Iterator<T>, step: Step<IteratorResult<T>>, finish: () => void): Generator<T> {
+export function observeSync<T>(it: Iterator<T>, observer: Observer<T>): Generator<T> {
   let done = false;
   const end = () => {
     if (!done) {
       done = true;
-      finish();
+      observer.finish();
     }
   };
-  const pull = (fn: () => IteratorResult<T>): IteratorResult<T> => {
-    if (done) return { done: true, value: undefined };
-    let result: IteratorResult<T>;
-    try {
-      result = step(fn);
-    } catch (error) {
-      end();
-      throw error;
-    }
+  const settle = (startedAt: number, result: IteratorResult<T>): IteratorResult<T> => {
+    observer.after?.(startedAt, result);
     if (result.done) end();
     return result;
   };
   const wrapper = {
-    next: (value?: unknown) => pull(() => it.next(value as undefined)),
+    next(value?: unknown): IteratorResult<T> {
+      if (done) return { done: true, value: undefined };
+      const startedAt = observer.before?.() ?? 0;
+      let result: IteratorResult<T>;
+      try {
+        result = it.next(value as undefined);
+      } catch (error) {
+        end();
+        throw error;
+      }
+      return settle(startedAt, result);
+    },
     throw(error: unknown): IteratorResult<T> {
-      if (it.throw) return pull(() => it.throw!(error));
-      end();
-      throw error;
+      if (done || !it.throw) {
+        end();
+        throw error;
+      }
+      const startedAt = observer.before?.() ?? 0;
+      let result: IteratorResult<T>;
+      try {
+        result = it.throw(error);
+      } catch (thrown) {
+        end();
+        throw thrown;
+      }
+      return settle(startedAt, result);
     },
     return(value?: unknown): IteratorResult<T> {
       try {
@@ -48,37 +68,38 @@ export function observeSync<T>(it: Iterator<T>, step: Step<IteratorResult<T>>, f
   return wrapper as unknown as Generator<T>;
 }
 
-/** The async twin of {@link observeSync}, for async generator stages. */
-export function observeAsync<T>(
-  it: AsyncIterator<T>,
-  step: Step<Promise<IteratorResult<T>>>,
-  finish: () => void,
-): AsyncGenerator<T> {
+/** The async twin of {@link observeSync}, for `async function*` stages. */
+export function observeAsync<T>(it: AsyncIterator<T>, observer: Observer<T>): AsyncGenerator<T> {
   let done = false;
   const end = () => {
     if (!done) {
       done = true;
-      finish();
+      observer.finish();
     }
   };
-  const pull = async (fn: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
-    if (done) return { done: true, value: undefined };
+  const pull = async (call: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
+    const startedAt = observer.before?.() ?? 0;
     let result: IteratorResult<T>;
     try {
-      result = await step(fn);
+      result = await call();
     } catch (error) {
       end();
       throw error;
     }
+    observer.after?.(startedAt, result);
     if (result.done) end();
     return result;
   };
   const wrapper = {
-    next: (value?: unknown) => pull(() => it.next(value as undefined)),
+    async next(value?: unknown): Promise<IteratorResult<T>> {
+      return done ? { done: true, value: undefined } : pull(() => it.next(value as undefined));
+    },
     async throw(error: unknown): Promise<IteratorResult<T>> {
-      if (it.throw) return pull(() => it.throw!(error));
-      end();
-      throw error;
+      if (done || !it.throw) {
+        end();
+        throw error;
+      }
+      return pull(() => it.throw!(error));
     },
     async return(value?: unknown): Promise<IteratorResult<T>> {
       try {
@@ -94,7 +115,23 @@ export function observeAsync<T>(
   return wrapper as unknown as AsyncGenerator<T>;
 }
 
-/** Whether a stage returned an async iterator (an `async function*` method). */
+/** Wraps an iterable so that `observer` sees every pull of every iterator taken from it. */
+export function observeIterable(source: unknown, observer: Observer<unknown>): unknown {
+  if (isAsyncIterable(source)) return { [Symbol.asyncIterator]: () => observeAsync(source[Symbol.asyncIterator](), observer) };
+  if (isIterable(source) && typeof source !== "string") {
+    return { [Symbol.iterator]: () => observeSync(source[Symbol.iterator](), observer) };
+  }
+  return source;
+}
+
+/** Wraps the iterator a stage returned (sync or async) so that `observer` sees its pulls and its end. */
+export function observeOutput(output: unknown, observer: Observer<unknown>): unknown {
+  if (isAsyncIterable(output)) return observeAsync(output[Symbol.asyncIterator](), observer);
+  if (isIterable(output)) return observeSync(output[Symbol.iterator](), observer);
+  throw new TypeError(`a stage decorator needs a generator method, but the method returned ${typeof output}`);
+}
+
+/** Whether a value can be iterated with `for await…of` (an `async function*` stage's result). */
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === "function";
 }
