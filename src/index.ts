@@ -5,5 +5,7 @@ export * from "./shared/SuppressedError";
 export * from "./ex1-tiered-pipeline";
 export * from "./ex2-descriptors";
 export * from "./ex3-metrics";
+export * from "./ex4-resilience";
+export * from "./shared/VirtualClock";
 export * from "./shared/methodDecorator";
 export * from "./notebook/check";

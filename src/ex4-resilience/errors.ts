@@ -1,0 +1,28 @@
+/** The base of every pipeline failure in Exercise 4. */
+export class PipelineError extends Error {
+  override name = "PipelineError";
+}
+
+/** Every attempt of a retried call failed; `cause` is the last error. */
+export class IORetryExhausted extends PipelineError {
+  override name = "IORetryExhausted";
+
+  /**
+   * @param message - what was retried and how often
+   * @param attempts - how many attempts were made
+   * @param options - `cause`: the last attempt's error
+   */
+  constructor(message: string, readonly attempts: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** The circuit breaker is open: the call was refused without running. */
+export class CircuitOpenError extends PipelineError {
+  override name = "CircuitOpenError";
+}
+
+/** The TypeScript counterpart of Python's `IOError` (`OSError`): a read or write failed. */
+export class IOError extends Error {
+  override name = "IOError";
+}
