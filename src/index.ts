@@ -7,5 +7,6 @@ export * from "./ex2-descriptors";
 export * from "./ex3-metrics";
 export * from "./ex4-resilience";
 export * from "./shared/VirtualClock";
+export * from "./shared/sleep";
 export * from "./shared/methodDecorator";
 export * from "./notebook/check";

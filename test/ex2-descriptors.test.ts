@@ -33,6 +33,30 @@ function classSide(key: string): unknown {
   return (SensorConfig.prototype as unknown as Record<string, unknown>)[key];
 }
 
+/** What `assignsExactly` expects for a value the descriptor must refuse. */
+const REJECT = Symbol("reject");
+
+/**
+ * Property check for one SensorConfig field: every generated value is either stored (read back as `expected(v)`)
+ * or rejected with ValueError, leaving the previous value in place.
+ * @param expected - what a valid value reads back as, or `REJECT` when the descriptor must refuse it
+ */
+function assignsExactly<V>(key: keyof SensorConfigFields, values: fc.Arbitrary<V>, expected: (v: V) => unknown): void {
+  const config = new SensorConfig(VALID) as unknown as Record<string, unknown>;
+  fc.assert(
+    fc.property(values, (v) => {
+      const before = config[key];
+      const stored = expected(v);
+      if (stored === REJECT) {
+        expect(() => (config[key] = v)).to.throw(ValueError);
+        expect(config[key]).to.equal(before);
+      } else {
+        config[key] = v;
+        expect(config[key]).to.equal(stored);
+      }
+    }),
+  );
+}
 /** A class defined in the test, to prove the descriptors work on any class, not only SensorConfig. */
 class Probe {
   @descriptor(new NonEmptyString()) accessor label!: string;
@@ -102,19 +126,7 @@ describe("Exercise 2 — descriptor library", () => {
     });
 
     it("R2.1 property: any string with non-whitespace content is stored trimmed; blank strings are rejected", () => {
-      const config = new SensorConfig(VALID);
-      fc.assert(
-        fc.property(fc.string(), (s) => {
-          const before = config.sensorId;
-          if (s.trim() === "") {
-            expect(() => (config.sensorId = s)).to.throw(ValueError);
-            expect(config.sensorId).to.equal(before);
-          } else {
-            config.sensorId = s;
-            expect(config.sensorId).to.equal(s.trim());
-          }
-        }),
-      );
+      assignsExactly("sensorId", fc.string(), (s) => (s.trim() === "" ? REJECT : s.trim()));
     });
   });
 
@@ -147,18 +159,8 @@ describe("Exercise 2 — descriptor library", () => {
     });
 
     it("R2.2 property: accepted exactly when finite and within [0.5, 2.0]", () => {
-      const config = new SensorConfig(VALID);
-      fc.assert(
-        fc.property(fc.oneof(fc.double(), fc.integer(), fc.double({ min: 0.5, max: 2 })), (x) => {
-          const before = config.calibrationFactor;
-          if (Number.isFinite(x) && x >= 0.5 && x <= 2) {
-            config.calibrationFactor = x;
-            expect(config.calibrationFactor).to.equal(x);
-          } else {
-            expect(() => (config.calibrationFactor = x)).to.throw(ValueError);
-            expect(config.calibrationFactor).to.equal(before);
-          }
-        }),
+      assignsExactly("calibrationFactor", fc.oneof(fc.double(), fc.integer(), fc.double({ min: 0.5, max: 2 })), (x) =>
+        Number.isFinite(x) && x >= 0.5 && x <= 2 ? x : REJECT,
       );
     });
   });
@@ -221,18 +223,8 @@ describe("Exercise 2 — descriptor library", () => {
     });
 
     it("R2.4 property: accepted exactly when a safe integer > 0", () => {
-      const config = new SensorConfig(VALID);
-      fc.assert(
-        fc.property(fc.oneof(fc.integer(), fc.double(), fc.maxSafeInteger()), (x) => {
-          const before = config.bufferSize;
-          if (Number.isSafeInteger(x) && x > 0) {
-            config.bufferSize = x;
-            expect(config.bufferSize).to.equal(x);
-          } else {
-            expect(() => (config.bufferSize = x)).to.throw(ValueError);
-            expect(config.bufferSize).to.equal(before);
-          }
-        }),
+      assignsExactly("bufferSize", fc.oneof(fc.integer(), fc.double(), fc.maxSafeInteger()), (x) =>
+        Number.isSafeInteger(x) && x > 0 ? x : REJECT,
       );
     });
   });

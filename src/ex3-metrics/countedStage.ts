@@ -1,6 +1,5 @@
 import { dualMethodDecorator, type DualMethodDecorator } from "../shared/methodDecorator";
-import { instrumentStage } from "./instrumentStage";
-import { checkStageName } from "./timedStage";
+import { checkStageName, instrumentStage } from "./instrumentStage";
 
 /**
  * Counts what a generator-method stage pulls from its input (first argument) and what it yields, and registers

@@ -76,3 +76,10 @@ export function timePull(timing: TimingFigures, startedAt: number, result: Itera
   }
   // END SOLUTION
 }
+
+/** @throws TypeError unless `name` is a non-empty string */
+export function checkStageName(decorator: string, name: unknown): void {
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new TypeError(`${decorator}(stageName): expected a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
+  }
+}

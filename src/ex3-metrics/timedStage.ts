@@ -1,5 +1,5 @@
 import { dualMethodDecorator, type DualMethodDecorator } from "../shared/methodDecorator";
-import { instrumentStage } from "./instrumentStage";
+import { checkStageName, instrumentStage } from "./instrumentStage";
 
 /**
  * Times each record a generator-method stage produces and registers the latencies (ms) and the stage's elapsed
@@ -14,11 +14,4 @@ import { instrumentStage } from "./instrumentStage";
 export function timedStage(stageName: string): DualMethodDecorator {
   checkStageName("timedStage", stageName);
   return dualMethodDecorator((method) => instrumentStage(method, { timedAs: stageName }));
-}
-
-/** @throws TypeError unless `name` is a non-empty string */
-export function checkStageName(decorator: string, name: unknown): void {
-  if (typeof name !== "string" || name.trim() === "") {
-    throw new TypeError(`${decorator}(stageName): expected a non-empty string, got ${JSON.stringify(name) ?? String(name)}`);
-  }
 }

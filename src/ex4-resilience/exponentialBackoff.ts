@@ -1,5 +1,5 @@
 import { defaultLog, type Logger } from "../shared/Logger";
-import { sleep as timerSleep } from "../shared/VirtualClock";
+import { sleep as timerSleep } from "../shared/sleep";
 import { dualMethodDecorator, isStandardContext, type AnyMethod } from "../shared/methodDecorator";
 import { IORetryExhausted } from "./errors";
 
