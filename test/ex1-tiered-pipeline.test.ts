@@ -5,7 +5,6 @@ import {
   InMemoryTextFile,
   PipelineStateError,
   RuntimeError,
-  SuppressedError,
   TIER_ORDER,
   TierFaultError,
   TieredPipelineContext,
@@ -14,11 +13,12 @@ import {
   keepAbove50,
   makeRecords,
   runExercise1Demo,
-  createRandom,
   type PipelineRecord,
   type Stage,
   type TierName,
-} from "../src";
+} from "../src/ex1-tiered-pipeline";
+import { createRandom } from "../src/shared/Random";
+import { SuppressedError } from "../src/shared/SuppressedError";
 import { captureLog, caught } from "./helpers/capture";
 
 const records: PipelineRecord[] = [

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import * as ts from "@tslab/typescript-for-tslab";
-import * as lib from "../src";
+import * as lib from "../src/ex2-descriptors";
 import {
   Descriptor,
   NonEmptyString,
@@ -13,7 +13,7 @@ import {
   descriptor,
   runExercise2Demo,
   type SensorConfigFields,
-} from "../src";
+} from "../src/ex2-descriptors";
 import { captureLog, caught } from "./helpers/capture";
 
 const VALID: SensorConfigFields = { sensorId: "temp-01", calibrationFactor: 1, outputFormat: "csv", bufferSize: 64 };

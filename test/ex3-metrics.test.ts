@@ -1,19 +1,19 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
 import * as ts from "@tslab/typescript-for-tslab";
-import * as lib from "../src";
+import * as lib from "../src/ex3-metrics";
 import {
   FeaturePipeline,
   MetricsRegistry,
   StageMetrics,
   countedStage,
-  makeRecords,
-  createRandom,
   percentile,
   runExercise3Demo,
   timedStage,
-  type PipelineRecord,
-} from "../src";
+} from "../src/ex3-metrics";
+import { makeRecords } from "../src/ex1-tiered-pipeline/stages";
+import type { PipelineRecord } from "../src/ex1-tiered-pipeline/types";
+import { createRandom } from "../src/shared/Random";
 import { captureLog } from "./helpers/capture";
 
 let clock: sinon.SinonFakeTimers;

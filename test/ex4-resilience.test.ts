@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
 import * as ts from "@tslab/typescript-for-tslab";
-import * as lib from "../src";
+import * as lib from "../src/ex4-resilience";
 import {
   CircuitBreakerDecorator,
   CircuitOpenError,
@@ -10,10 +10,10 @@ import {
   PipelineError,
   UnreliableSensorSource,
   backoffDelay,
-  createRandom,
   exponentialBackoff,
   runExercise4Demo,
-} from "../src";
+} from "../src/ex4-resilience";
+import { createRandom } from "../src/shared/Random";
 import { captureLog, rejected } from "./helpers/capture";
 
 let clock: sinon.SinonFakeTimers;

@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** One exercise in the grading config. */
+export interface ExerciseConfig {
+  id: number;
+  title: string;
+  /** Test files, relative to the project root. */
+  tests: string[];
+  /** Source folders whose changes re-run this exercise in watch mode. */
+  sources: string[];
+  /** Where the exercise's hints live, shown next to a failing requirement. */
+  hints: string;
+  /** Requirement ID → points. */
+  requirements: Record<string, number>;
+}
+
+/** The grading config (`grading.json`): points per requirement and the grader's time limits. */
+export interface GradingConfig {
+  timeouts: { testMs: number; exerciseMs: number };
+  exercises: ExerciseConfig[];
+}
+
+/** Thrown when `grading.json` is missing a field or has one of the wrong type. */
+export class GradingConfigError extends Error {
+  override name = "GradingConfigError";
+}
+
+/** The requirement ID a test title starts with ("R2.3 OneOf …" → "R2.3"), or undefined. */
+export function requirementOf(title: string): string | undefined {
+  return /^(R\d+\.\d+)(?=\s|$)/.exec(title)?.[1];
+}
+
+/**
+ * Reads and checks the grading config.
+ * @param file - the config's path, e.g. `<root>/grading.json`
+ * @throws GradingConfigError naming the field that is wrong
+ */
+export function loadGradingConfig(file: string): GradingConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new GradingConfigError(`${file}: expected a readable JSON file`, { cause: error });
+  }
+  const config = raw as GradingConfig;
+  const fail = (what: string) => {
+    throw new GradingConfigError(`${path.basename(file)}: ${what}`);
+  };
+  const positive = (n: unknown) => typeof n === "number" && Number.isFinite(n) && n > 0;
+  if (!positive(config?.timeouts?.testMs) || !positive(config.timeouts.exerciseMs)) {
+    fail("expected timeouts.testMs and timeouts.exerciseMs as positive numbers");
+  }
+  if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
+  const seen = new Set<string>();
+  for (const [i, ex] of config.exercises.entries()) {
+    const at = `exercises[${i}]`;
+    if (!Number.isInteger(ex.id)) fail(`${at}.id: expected an integer, got ${JSON.stringify(ex.id)}`);
+    if (!Array.isArray(ex.tests) || ex.tests.length === 0) fail(`${at}.tests: expected a non-empty list of test files`);
+    ex.sources ??= [];
+    ex.hints ??= "";
+    ex.title ??= `Exercise ${ex.id}`;
+    const ids = Object.entries(ex.requirements ?? {});
+    if (ids.length === 0) fail(`${at}.requirements: expected at least one requirement`);
+    for (const [id, points] of ids) {
+      if (requirementOf(id) !== id) fail(`${at}.requirements: expected IDs like "R${ex.id}.1", got ${JSON.stringify(id)}`);
+      if (!(typeof points === "number" && points >= 0 && Number.isFinite(points))) {
+        fail(`${at}.requirements.${id}: expected points >= 0, got ${JSON.stringify(points)}`);
+      }
+      if (seen.has(id)) fail(`${at}.requirements: ${id} appears twice`);
+      seen.add(id);
+    }
+  }
+  return config;
+}
+
+/** The exercise a requirement belongs to. */
+export function exerciseOfRequirement(config: GradingConfig, requirement: string): ExerciseConfig | undefined {
+  return config.exercises.find((ex) => requirement in ex.requirements);
+}

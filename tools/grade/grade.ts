@@ -1,0 +1,96 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadGradingConfig, type GradingConfig } from "./config";
+import { formatTable, toClassroom } from "./report";
+import { runExercise } from "./runExercise";
+import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
+
+/** What to grade and how. */
+export interface GradeOptions {
+  /** The project to grade (its tests run there). */
+  root: string;
+  /** Exercise IDs to grade; empty for all. */
+  exercises?: number[];
+  /** The grading config; `<root>/grading.json` by default. */
+  config?: GradingConfig;
+  /** How many exercises run at once (each in its own process). */
+  jobs?: number;
+  /** Called when an exercise finishes, e.g. to print progress. */
+  onExercise?: (id: number) => void;
+}
+
+/** Runs the selected exercises' tests in child processes and scores them with the grading config. */
+export async function grade(options: GradeOptions): Promise<GradeReport> {
+  const config = options.config ?? loadGradingConfig(path.join(options.root, "grading.json"));
+  const exercises = selectExercises(config, options.exercises ?? []);
+  const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
+  const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < exercises.length) {
+      const index = next++;
+      const exercise = exercises[index];
+      const run = await runExercise({ root: options.root, files: exercise.tests, testMs: config.timeouts.testMs, exerciseMs: config.timeouts.exerciseMs });
+      scored[index] = scoreExercise(exercise, run);
+      options.onExercise?.(exercise.id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+  return buildReport(scored);
+}
+
+interface Cli {
+  root: string;
+  exercises: number[];
+  out: string;
+  classroomOut: string;
+  classroom: boolean;
+  strict: boolean;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const cli: Cli = { root: process.cwd(), exercises: [], out: "", classroomOut: "", classroom: false, strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (/^\d+$/.test(arg)) cli.exercises.push(Number(arg));
+    else if (arg === "--root") cli.root = path.resolve(argv[++i] ?? "");
+    else if (arg === "--out") cli.out = path.resolve(argv[++i] ?? "");
+    else if (arg === "--classroom") cli.classroom = true;
+    else if (arg === "--strict") cli.strict = true;
+    else throw new RangeError(`expected exercise numbers, --root DIR, --out FILE, --classroom or --strict; got ${JSON.stringify(arg)}`);
+  }
+  cli.out ||= path.join(cli.root, "grade.json");
+  cli.classroomOut = path.join(path.dirname(cli.out), "classroom-results.json");
+  return cli;
+}
+
+async function main(): Promise<number> {
+  let cli: Cli;
+  try {
+    cli = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm run grade: ${(error as Error).message}`);
+    return 2;
+  }
+  const report = await grade({ root: cli.root, exercises: cli.exercises });
+  console.log(formatTable(report));
+  fs.writeFileSync(cli.out, `${JSON.stringify(report, null, 2)}\n`);
+  const classroom = toClassroom(report);
+  fs.writeFileSync(cli.classroomOut, `${JSON.stringify(classroom, null, 2)}\n`);
+  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out}; GitHub Classroom format: ${path.relative(process.cwd(), cli.classroomOut)}`);
+  if (cli.classroom && process.env.GITHUB_OUTPUT) {
+    fs.appendFileSync(process.env.GITHUB_OUTPUT, `result=${Buffer.from(JSON.stringify(classroom)).toString("base64")}\n`);
+  }
+  return cli.strict && report.points < report.maxPoints ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`npm run grade: grading could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(2);
+    },
+  );
+}
