@@ -80,7 +80,7 @@ describe("Exercise 1 — TieredPipelineContext", () => {
       expect(() => ctx.enter()).to.throw(PipelineStateError, /already entered/);
     });
 
-    it("R1.1 the log file is an in-memory text file like io.StringIO", () => {
+    it("R1.x given: the log file is an in-memory text file like io.StringIO", () => {
       const file = new InMemoryTextFile();
       expect(file.write("abc")).to.equal(3);
       file.write("\n");

@@ -305,7 +305,7 @@ describe("Exercise 2 — descriptor library", () => {
       expect(scope.result!.classSide).to.be.instanceOf(RangeFloat);
     });
 
-    it("R2.1 a decorated plain field (without accessor) gets a clear error in legacy mode", () => {
+    it("R2.x given: a decorated plain field (without accessor) gets a clear error in legacy mode", () => {
       const decorate = descriptor(new PositiveInt()) as (p: object, k: string) => unknown;
       class Plain {}
       expect(() => decorate(Plain.prototype, "n")).to.throw(TypeError, /Plain\.n must be declared with the accessor keyword/);

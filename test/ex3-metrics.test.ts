@@ -181,7 +181,7 @@ describe("Exercise 3 — composable metrics decorators", () => {
       expect([m.recordsIn, m.recordsOut, m.latencies.length]).to.deep.equal([3, 2, 2]);
     });
 
-    it("R3.2 rejects an empty stage name", () => {
+    it("R3.x given: the decorators reject an empty stage name", () => {
       expect(() => countedStage("")).to.throw(TypeError, /countedStage\(stageName\): expected a non-empty string, got ""/);
       expect(() => timedStage(42 as unknown as string)).to.throw(TypeError, /timedStage/);
     });

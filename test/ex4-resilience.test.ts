@@ -129,7 +129,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(fn.callCount).to.equal(1);
     });
 
-    it("R4.1 validates its arguments", () => {
+    it("R4.x given: exponentialBackoff validates its arguments", () => {
       expect(() => exponentialBackoff(0, 1, 1)).to.throw(TypeError, /maxAttempts: expected a positive integer, got 0/);
       expect(() => exponentialBackoff(1.5, 1, 1)).to.throw(TypeError, /maxAttempts/);
       expect(() => exponentialBackoff(3, -1, 1)).to.throw(TypeError, /baseDelaySec: expected a finite number >= 0, got -1/);
@@ -262,7 +262,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(breaker.state).to.equal("CLOSED");
     });
 
-    it("R4.2 validates its arguments", () => {
+    it("R4.x given: CircuitBreakerDecorator validates its arguments", () => {
       expect(() => new CircuitBreakerDecorator(42 as never, { failureThreshold: 1, recoveryTimeout: 1 })).to.throw(TypeError, /fn: expected a function/);
       expect(() => new CircuitBreakerDecorator(async () => 1, { failureThreshold: 0, recoveryTimeout: 1 })).to.throw(TypeError, /failureThreshold/);
       expect(() => new CircuitBreakerDecorator(async () => 1, { failureThreshold: 1, recoveryTimeout: NaN })).to.throw(TypeError, /recoveryTimeout/);

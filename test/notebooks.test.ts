@@ -23,15 +23,23 @@ describe("Notebooks run in-process with tslab's compiler and executor", function
     for (const file of notebooks) results.set(file, await runNotebookInProcess(path.join(NOTEBOOKS, file)));
   });
 
+  /** The cell where a notebook stopped on a stub that is not written yet (the student release), if it did. */
+  const stoppedAtStub = (file: string) => results.get(file)!.find((r) => !r.ok && /NotImplementedError/.test(r.output));
+
   for (const file of notebooks) {
-    it(`${exerciseOf(file)}.x ${file}: every code cell compiles and runs`, () => {
+    it(`${exerciseOf(file)}.x ${file}: every code cell compiles and runs`, function () {
       expect(file).to.match(/^0[1-4]-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$/);
       const runs = results.get(file)!;
       const failed = runs.find((r) => !r.ok);
+      // With stubs, a notebook stops where the first unwritten requirement is used, as in Jupyter's "Run All".
+      if (failed && failed === stoppedAtStub(file)) this.skip();
       expect(failed, failed && `cell ${failed.index} failed:\n${failed.source}\n---\n${failed.output}`).to.equal(undefined);
     });
 
     it(`${exerciseOf(file)}.x ${file}: every check cell passes`, () => {
+      const stub = stoppedAtStub(file);
+      const why = stub?.output.match(/NotImplementedError: (.*)/)?.[1];
+      expect(stub, stub && `the notebook stops at code cell ${stub.index + 1}: ${why}`).to.equal(undefined);
       const output = results.get(file)!.map((r) => r.output).join("\n");
       const failures = output.split("\n").filter((l) => l.startsWith(CHECK_FAILED));
       expect(failures, failures.join("\n")).to.deep.equal([]);

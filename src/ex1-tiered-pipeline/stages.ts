@@ -28,10 +28,13 @@ export function makeRecords(count: number, random: Random): PipelineRecord[] {
  */
 export function flakyStage(stage: Stage, rate: number, random: Random): Stage {
   const flaky: Stage = (records) => {
+    // TODO(R1.5): with probability `rate` (draw from `random`), throw a RuntimeError naming the stage; else run it.
+    // BEGIN SOLUTION R1.5
     if (random() < rate) {
       throw new RuntimeError(`${stage.name}: simulated failure (${Math.round(rate * 100)}% chance per batch)`);
     }
     return stage(records);
+    // END SOLUTION
   };
   return Object.defineProperty(flaky, "name", { value: stage.name });
 }

@@ -1,0 +1,110 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { releaseMarkdown, releaseNotebook } from "./documents";
+import { MarkerError, stubRegions, type Region } from "./regions";
+
+/** Paths (prefixes) that stay in the instructor's repository. */
+export const INSTRUCTOR_ONLY = [
+  ".ci/",
+  "bench/",
+  "docs/instructors.md",
+  "tools/release/",
+  "tools/teeth.ts",
+  "test/release.test.ts",
+];
+
+/** npm scripts the student repository does not get. */
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench"];
+
+/** What a release wrote. */
+export interface ReleaseSummary {
+  outDir: string;
+  files: number;
+  regions: (Region & { file: string })[];
+  notebooks: number;
+}
+
+/** Lists the project's files: tracked and untracked-but-not-ignored, as git sees them. */
+export function projectFiles(root: string): string[] {
+  const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" });
+  return out
+    .split("\0")
+    .filter((f) => f && fs.existsSync(path.join(root, f)))
+    .sort();
+}
+
+/** Transforms one file for the student release; `undefined` leaves it out. */
+export function releaseFile(file: string, text: string, regions: Region[] = []): string | undefined {
+  if (INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix))) return undefined;
+  if (file.endsWith(".ts") && file.startsWith("src/")) {
+    const stubbed = stubRegions(text, file);
+    regions.push(...stubbed.regions);
+    return stubbed.text;
+  }
+  if (file.endsWith(".ipynb")) return releaseNotebook(text, file);
+  if (file.endsWith(".md")) return releaseMarkdown(text, file);
+  if (file === "package.json") {
+    const pkg = JSON.parse(text) as { scripts: Record<string, string> };
+    for (const name of INSTRUCTOR_SCRIPTS) delete pkg.scripts[name];
+    return `${JSON.stringify(pkg, null, 2)}\n`;
+  }
+  if (/\/\/ BEGIN SOLUTION/.test(text) && /\.(ts|js)$/.test(file)) {
+    throw new MarkerError(`${file}: solution regions are only allowed under src/ and in notebooks`);
+  }
+  return text;
+}
+
+/**
+ * Writes the student repository for `root` into `outDir`: stubs instead of solutions, cleared notebooks, docs
+ * without solution notes, no instructor-only files. Nothing is written when any marker is malformed.
+ * @throws MarkerError naming the file and line of a malformed marker
+ */
+export function release(root: string, outDir: string): ReleaseSummary {
+  const target = path.resolve(outDir);
+  if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
+    throw new Error(`release: expected ${target} to be missing or empty`);
+  }
+  const written = new Map<string, Buffer | string>();
+  const regions: ReleaseSummary["regions"] = [];
+  let notebooks = 0;
+  for (const file of projectFiles(root)) {
+    const raw = fs.readFileSync(path.join(root, file));
+    const binary = raw.includes(0);
+    if (binary) {
+      if (!INSTRUCTOR_ONLY.some((p) => file.startsWith(p))) written.set(file, raw);
+      continue;
+    }
+    const found: Region[] = [];
+    const text = releaseFile(file, raw.toString("utf8"), found);
+    if (text === undefined) continue;
+    if (/(\/\/|<!--) BEGIN SOLUTION/.test(text)) throw new MarkerError(`${file}: a solution marker survived the release`);
+    regions.push(...found.map((r) => ({ ...r, file })));
+    if (file.endsWith(".ipynb")) notebooks++;
+    written.set(file, text);
+  }
+  for (const [file, content] of written) {
+    const dest = path.join(target, file);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, content);
+    fs.chmodSync(dest, fs.statSync(path.join(root, file)).mode);
+  }
+  return { outDir: target, files: written.size, regions, notebooks };
+}
+
+if (require.main === module) {
+  const outDir = process.argv[2];
+  if (!outDir) {
+    console.error("usage: npm run release -- <outDir>   (writes the student repository there)");
+    process.exit(2);
+  }
+  try {
+    const summary = release(path.join(__dirname, "..", ".."), outDir);
+    const requirements = new Set(summary.regions.map((r) => r.requirement));
+    console.log(`Wrote ${summary.files} files to ${summary.outDir}: ${summary.regions.length} solution regions stubbed (${requirements.size} requirements), ${summary.notebooks} notebooks cleared.`);
+    console.log(`Next: cd ${outDir} && git init && npm ci && npm test   (the tests fail on the stubs, one per requirement)`);
+  } catch (error) {
+    console.error(`release: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
