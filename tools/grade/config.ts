@@ -17,7 +17,8 @@ export interface ExerciseConfig {
 
 /** The grading config (`grading.json`): points per requirement and the grader's time limits. */
 export interface GradingConfig {
-  timeouts: { testMs: number; exerciseMs: number };
+  /** testMs: one test; exerciseMs: one exercise in all; graceMs: extra time before a hung test's process is killed. */
+  timeouts: { testMs: number; exerciseMs: number; graceMs?: number };
   exercises: ExerciseConfig[];
 }
 

@@ -31,7 +31,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     while (next < exercises.length) {
       const index = next++;
       const exercise = exercises[index];
-      const run = await runExercise({ root: options.root, files: exercise.tests, testMs: config.timeouts.testMs, exerciseMs: config.timeouts.exerciseMs });
+      const run = await runExercise({ root: options.root, files: exercise.tests, testMs: config.timeouts.testMs, exerciseMs: config.timeouts.exerciseMs, graceMs: config.timeouts.graceMs });
       scored[index] = scoreExercise(exercise, run);
       options.onExercise?.(exercise.id);
     }

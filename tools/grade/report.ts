@@ -14,10 +14,13 @@ export function formatTable(report: GradeReport): string {
   for (const ex of report.exercises) {
     const head = `Exercise ${ex.id} — ${ex.title}`;
     lines.push(`${head.padEnd(width - 12)}${`${fmt(ex.points)} / ${fmt(ex.maxPoints)}`.padStart(12)}`);
-    if (ex.loadError) lines.push(`  ⚠ the tests could not be loaded: ${shorten(ex.loadError, 100)}`);
+    if (ex.loadError) {
+      const [first, second] = ex.loadError.split("\n").filter((l) => l.trim());
+      lines.push(`  ⚠ the tests could not be loaded: ${shorten([first, second].filter(Boolean).join(" "), 110)}`);
+    }
     for (const r of ex.requirements) {
       const mark = r.tests > 0 && r.passed === r.tests ? "✔" : "✘";
-      const tests = `${r.passed}/${r.tests} tests`.padEnd(12);
+      const tests = (ex.loadError ? "not loaded" : `${r.passed}/${r.tests} tests`).padEnd(12);
       lines.push(`  ${mark} ${r.requirement.padEnd(6)} ${tests} ${`${fmt(r.points)} / ${fmt(r.maxPoints)}`.padStart(12)}`);
     }
     if (ex.ungraded.length > 0) lines.push(`  (${ex.ungraded.length} test(s) in these files name no requirement of this exercise and are not graded)`);

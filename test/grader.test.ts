@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { GradingConfigError, loadGradingConfig, requirementOf } from "../tools/grade/config";
+import { grade } from "../tools/grade/grade";
+import { formatNextStep, formatProgress, formatTable, toClassroom } from "../tools/grade/report";
+import type { ExerciseRun } from "../tools/grade/runExercise";
+import { scoreExercise, type GradeReport, type GradedTest } from "../tools/grade/score";
+
+const FIXTURES = path.join(__dirname, "fixtures", "grader");
+
+describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)", function () {
+  this.timeout(60000);
+  let report: GradeReport;
+  const test = (name: string): GradedTest => {
+    const found = report.tests.find((t) => t.name === name);
+    if (!found) throw new Error(`no graded test named ${JSON.stringify(name)}`);
+    return found;
+  };
+  const exercise = (id: number) => report.exercises.find((ex) => ex.id === id)!;
+
+  before(async () => {
+    report = await grade({ root: FIXTURES });
+  });
+
+  it("#6 the report covers every exercise and requirement of the config", () => {
+    const config = loadGradingConfig(path.join(FIXTURES, "grading.json"));
+    expect(report.exercises.map((ex) => ex.id)).to.deep.equal(config.exercises.map((ex) => ex.id));
+    expect(report.maxPoints).to.equal(85);
+    for (const ex of config.exercises) {
+      expect(exercise(ex.id).requirements.map((r) => r.requirement)).to.deep.equal(Object.keys(ex.requirements));
+    }
+  });
+
+  it("#6 a test that loops forever times out, and the exercise's other tests still run", () => {
+    expect(test("R1.1 never returns")).to.include({ status: "timeout", points: 0 });
+    expect(test("R1.1 never returns").message).to.match(/longer than 600 ms/);
+    expect(test("R1.2 still runs after the endless loop was killed")).to.include({ status: "passed", points: 5 });
+  });
+
+  it("#6 process.exit() in a test fails only that test", () => {
+    expect(test("R2.1 passes before the exit").status).to.equal("passed");
+    expect(test("R2.2 exits the process")).to.include({ status: "crashed", points: 0 });
+    expect(test("R2.2 exits the process").message).to.match(/process\.exit\(\)/);
+    expect(test("R2.3 still runs after the exit").status).to.equal("passed");
+  });
+
+  it("#6 throwing a string, undefined, an unprintable object or rejecting with null fails with a message", () => {
+    for (const name of ["R3.1 throws a string", "R3.2 throws undefined", "R3.3 throws an object whose toString throws", "R3.4 rejects with null"]) {
+      expect(test(name).status, name).to.equal("failed");
+      expect(test(name).message, name).to.be.a("string").and.not.equal("");
+    }
+    expect(test("R3.1 throws a string").message).to.include("just a string");
+  });
+
+  it("#6 megabytes of output neither block nor bloat the report", () => {
+    expect(test("R4.1 prints 8 MB and passes").status).to.equal("passed");
+    expect(test("R4.2 fails with a message of a megabyte").message.length).to.be.below(2100);
+    expect(JSON.stringify(report).length).to.be.below(100_000);
+  });
+
+  it("#6 a syntax error zeroes only its own exercise, and says why", () => {
+    expect(exercise(5).points).to.equal(0);
+    expect(exercise(5).loadError).to.match(/syntax-src\.ts\(2,14\).*Expression expected/s);
+    expect(test("R5.1 (no tests ran)").status).to.equal("load error");
+  });
+
+  it("#6 type errors do not cost anything: the code is graded on what it does", () => {
+    expect(exercise(6).points).to.equal(5);
+  });
+
+  it("#6 replacing Math.random, timers, Date and process.exit affects only that exercise's own tests", () => {
+    expect(test("R7.1 replaces Math.random, the timers, Date, performance.now and process.exit").status).to.equal("passed");
+    expect(test("R7.2 waits on a timer that never fires")).to.include({ status: "failed" });
+    expect(test("R7.2 waits on a timer that never fires").message).to.match(/Timeout of 600ms/);
+    expect(test("R7.3 still runs").status).to.equal("passed");
+  });
+
+  it("#6 process.exit() while loading the tests is a load error for that exercise only", () => {
+    expect(exercise(8).loadError).to.match(/exited with code 3/);
+    expect(exercise(6).loadError).to.equal(undefined);
+  });
+
+  it("#6 totals add up, and the table shows every exercise", () => {
+    expect(report.points).to.equal(35);
+    const table = formatTable(report);
+    for (let id = 1; id <= 8; id++) expect(table).to.include(`Exercise ${id} — `);
+    expect(table).to.match(/Total\s+35 \/ 85/);
+  });
+});
+
+describe("#6 grader scoring and report formats", () => {
+  const exercise = { id: 2, title: "Descriptors", tests: ["t"], sources: [], hints: "docs/exercise-2.md#hints", requirements: { "R2.1": 5, "R2.2": 5, "R2.3": 6 } };
+  const outcome = (title: string, status: "passed" | "failed", message = "") => ({ id: title, title, file: "t", status, message, durationMs: 1 });
+  const run: ExerciseRun = {
+    tests: [
+      outcome("R2.1 a", "passed"),
+      outcome("R2.1 b", "passed"),
+      outcome("R2.2 a", "passed"),
+      outcome("R2.2 b", "failed", "NotImplementedError: R2.2 RangeFloat.validate: not implemented yet"),
+      outcome("R2.2 c", "passed"),
+      outcome("R2.x given: helper", "passed"),
+    ],
+    outputTail: "",
+    processes: 1,
+  };
+
+  it("#6 a requirement's points are shared among its tests; a requirement without tests earns nothing", () => {
+    const { score, tests } = scoreExercise(exercise, run);
+    expect(score.requirements.map((r) => [r.requirement, r.passed, r.tests, r.points])).to.deep.equal([
+      ["R2.1", 2, 2, 5],
+      ["R2.2", 2, 3, 3.33],
+      ["R2.3", 0, 0, 0],
+    ]);
+    expect(score.points).to.equal(8.33);
+    expect(score.maxPoints).to.equal(16);
+    expect(score.ungraded).to.deep.equal(["R2.x given: helper"]);
+    expect(tests.find((t) => t.name === "R2.3 (no tests ran)")).to.include({ status: "not run", points: 0 });
+    expect(tests.every((t) => ["name", "status", "requirement", "points", "message"].every((k) => k in t))).to.equal(true);
+  });
+
+  it("#6 watch-mode progress counts requirements done and names the first failing one with its hint", () => {
+    const { score } = scoreExercise(exercise, run);
+    expect(formatProgress(score)).to.equal("Exercise 2: 1/3 requirements");
+    expect(formatNextStep(score)).to.equal(
+      "Next: R2.2 — R2.2 b: NotImplementedError: R2.2 RangeFloat.validate: not implemented yet\nHint: docs/exercise-2.md#hints (R2.2)",
+    );
+  });
+
+  it("#6 the Classroom format has one test per requirement whose scores sum to the total", () => {
+    const scored = scoreExercise(exercise, run);
+    const classroom = toClassroom({ version: 1, points: scored.score.points, maxPoints: scored.score.maxPoints, exercises: [scored.score], tests: scored.tests });
+    expect(classroom).to.include({ version: 1, status: "fail", max_score: 16 });
+    expect(classroom.tests.map((t) => [t.status, t.score])).to.deep.equal([["pass", 5], ["fail", 3.33], ["fail", 0]]);
+    expect(classroom.tests.reduce((sum, t) => sum + t.score, 0)).to.be.closeTo(8.33, 1e-9);
+  });
+
+  it("#6 requirement IDs are read from the start of a test title only", () => {
+    expect(requirementOf("R2.3 OneOf lists every allowed value")).to.equal("R2.3");
+    expect(requirementOf("R2.x given: helper")).to.equal(undefined);
+    expect(requirementOf("R2.31x")).to.equal(undefined);
+    expect(requirementOf("see R2.3")).to.equal(undefined);
+  });
+
+  it("#6 a broken grading config is refused with the field that is wrong", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grading-config-"));
+    const write = (config: unknown) => {
+      fs.writeFileSync(path.join(dir, "grading.json"), JSON.stringify(config));
+      return () => loadGradingConfig(path.join(dir, "grading.json"));
+    };
+    try {
+      const ok = { timeouts: { testMs: 1, exerciseMs: 1 }, exercises: [{ id: 1, tests: ["a"], requirements: { "R1.1": 1 } }] };
+      expect(write(ok)().exercises[0].title).to.equal("Exercise 1");
+      expect(write({ ...ok, timeouts: { testMs: 0, exerciseMs: 1 } })).to.throw(GradingConfigError, /timeouts\.testMs/);
+      expect(write({ ...ok, exercises: [{ ...ok.exercises[0], requirements: { "R1.1": NaN } }] })).to.throw(GradingConfigError, /R1\.1: expected points >= 0, got null/);
+      expect(write({ ...ok, exercises: [{ ...ok.exercises[0], requirements: { R11: 1 } }] })).to.throw(GradingConfigError, /expected IDs like "R1\.1", got "R11"/);
+      expect(write({ ...ok, exercises: [ok.exercises[0], { ...ok.exercises[0], id: 2 }] })).to.throw(GradingConfigError, /R1\.1 appears twice/);
+      fs.writeFileSync(path.join(dir, "grading.json"), "{");
+      expect(() => loadGradingConfig(path.join(dir, "grading.json"))).to.throw(GradingConfigError, /readable JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#6 this repository's grading config covers R1.1 … R4.5, 100 points, and names existing test files and hints", () => {
+    const root = path.join(__dirname, "..");
+    const config = loadGradingConfig(path.join(root, "grading.json"));
+    const ids = config.exercises.flatMap((ex) => Object.keys(ex.requirements));
+    expect(ids).to.deep.equal([1, 2, 3, 4].flatMap((e) => [1, 2, 3, 4, 5].map((r) => `R${e}.${r}`)));
+    expect(config.exercises.reduce((sum, ex) => sum + Object.values(ex.requirements).reduce((a, b) => a + b, 0), 0)).to.equal(100);
+    for (const ex of config.exercises) {
+      for (const file of [...ex.tests, ...ex.sources]) expect(fs.existsSync(path.join(root, file)), file).to.equal(true);
+      const [doc, anchor] = ex.hints.split("#");
+      expect(fs.readFileSync(path.join(root, doc), "utf8")).to.match(new RegExp(`^## ${anchor}$`, "im"));
+    }
+  });
+});
