@@ -98,13 +98,6 @@ describe("Exercise 3 — composable metrics decorators", () => {
       expect([...MetricsRegistry.entries()]).to.deep.equal([]);
     });
 
-    it("R3.1 a second registration under one name merges into the entry", () => {
-      MetricsRegistry.register("s", new StageMetrics("s", { counts: { recordsIn: 4, recordsOut: 2 } }));
-      MetricsRegistry.register("s", new StageMetrics("s", { timing: { latencies: [1, 3], elapsedMs: 4, recordsOut: 2 } }));
-      const m = MetricsRegistry.get("s")!;
-      expect([m.recordsIn, m.recordsOut, m.meanLatency, m.throughput]).to.deep.equal([4, 2, 2, 500]);
-    });
-
     it("R3.1 report prints an aligned table with units, one row per stage, and returns it", () => {
       MetricsRegistry.register("threshold", new StageMetrics("threshold", {
         counts: { recordsIn: 10, recordsOut: 5 },
@@ -227,6 +220,28 @@ describe("Exercise 3 — composable metrics decorators", () => {
   });
 
   describe("R3.4 composition", () => {
+    it("R3.4 the registry merges a second registration under one name: counts from one, timing from the other", () => {
+      MetricsRegistry.register("s", new StageMetrics("s", { counts: { recordsIn: 4, recordsOut: 2 } }));
+      MetricsRegistry.register("s", new StageMetrics("s", { timing: { latencies: [1, 3], elapsedMs: 4, recordsOut: 2 } }));
+      const m = MetricsRegistry.get("s")!;
+      expect([m.recordsIn, m.recordsOut, m.meanLatency, m.throughput]).to.deep.equal([4, 2, 2, 500]);
+      expect(m.p50).to.equal(1);
+      MetricsRegistry.register("t", new StageMetrics("t", { timing: { latencies: [7], elapsedMs: 7, recordsOut: 1 } }));
+      MetricsRegistry.register("t", new StageMetrics("t", { counts: { recordsIn: 3, recordsOut: 1 } }));
+      const t = MetricsRegistry.get("t")!;
+      expect([t.recordsIn, t.recordsOut, t.meanLatency]).to.deep.equal([3, 1, 7]);
+    });
+
+    it("R3.4 a later run of a stage replaces each part it brings and keeps the others", () => {
+      MetricsRegistry.register("s", new StageMetrics("s", { counts: { recordsIn: 4, recordsOut: 2 }, timing: { latencies: [1, 3], elapsedMs: 4, recordsOut: 2 } }));
+      const m = MetricsRegistry.get("s")!;
+      expect(m.p50).to.equal(1);
+      MetricsRegistry.register("s", new StageMetrics("s", { counts: { recordsIn: 10, recordsOut: 1 } }));
+      expect([m.recordsIn, m.recordsOut, m.meanLatency]).to.deep.equal([10, 1, 2]);
+      MetricsRegistry.register("s", new StageMetrics("s", { timing: { latencies: [9], elapsedMs: 9, recordsOut: 1 } }));
+      expect([m.recordsIn, m.meanLatency, m.p50]).to.deep.equal([10, 9, 9]);
+    });
+
     for (const name of ["both", "reversed"] as const) {
       it(`R3.4 both decorators on one method (${name === "both" ? "counted outside" : "timed outside"}) make one merged entry`, () => {
         const stages = new Stages();

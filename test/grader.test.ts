@@ -6,7 +6,8 @@ import { GradingConfigError, loadGradingConfig, requirementOf } from "../tools/g
 import { grade } from "../tools/grade/grade";
 import { formatNextStep, formatProgress, formatTable, toClassroom } from "../tools/grade/report";
 import type { ExerciseRun } from "../tools/grade/runExercise";
-import { scoreExercise, type GradeReport, type GradedTest } from "../tools/grade/score";
+import { scoreExercise, type ExerciseScore, type GradeReport, type GradedTest } from "../tools/grade/score";
+import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
@@ -174,5 +175,36 @@ describe("#6 grader scoring and report formats", () => {
       const [doc, anchor] = ex.hints.split("#");
       expect(fs.readFileSync(path.join(root, doc), "utf8")).to.match(new RegExp(`^## ${anchor}$`, "im"));
     }
+  });
+});
+
+describe("#6 watch mode", () => {
+  const config = loadGradingConfig(path.join(__dirname, "..", "grading.json"));
+
+  it("#6 a saved file re-runs its own exercise; shared code re-runs all; other files none", () => {
+    expect(affectedExercises(config, "src/ex2-descriptors/OneOf.ts")).to.deep.equal([2]);
+    expect(affectedExercises(config, "test/ex3-metrics.test.ts")).to.deep.equal([3]);
+    expect(affectedExercises(config, "src/shared/Random.ts")).to.deep.equal([1, 2, 3, 4]);
+    expect(affectedExercises(config, "docs/exercise-1.md")).to.deep.equal([]);
+    expect(affectedExercises(config, "test/fixtures/grader/loop.fixture.js")).to.deep.equal([]);
+    expect(affectedExercises(config, "src/ex2-descriptors-old/x.ts")).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it("#6 the screen shows requirements per exercise and the next step in the exercise being worked on", () => {
+    const score = (id: number, passed: boolean[]): ExerciseScore => ({
+      id,
+      title: "",
+      hints: `docs/exercise-${id}.md#hints`,
+      points: 0,
+      maxPoints: 0,
+      ungraded: [],
+      requirements: passed.map((ok, i) => ({ requirement: `R${id}.${i + 1}`, passed: ok ? 1 : 0, tests: 1, points: 0, maxPoints: 5, firstFailure: ok ? undefined : `R${id}.${i + 1} t: boom` })),
+    });
+    const scores = [score(1, [true, false]), score(2, [true, true, false])];
+    const screen = formatWatchScreen(scores, "", 2);
+    expect(screen).to.include("Exercise 1: 1/2 requirements").and.include("Exercise 2: 2/3 requirements");
+    expect(screen).to.include("Next: R2.3 — R2.3 t: boom\nHint: docs/exercise-2.md#hints (R2.3)");
+    expect(formatWatchScreen(scores, "")).to.include("Next: R1.2");
+    expect(formatWatchScreen([score(1, [true])], "")).to.include("All requirements pass");
   });
 });
