@@ -11,6 +11,10 @@ import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
+// Grading the fixture class takes a few seconds of child processes; start it while mocha runs the other files.
+const fixtureGrading = grade({ root: FIXTURES });
+fixtureGrading.catch(() => {});
+
 describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)", function () {
   this.timeout(60000);
   let report: GradeReport;
@@ -22,7 +26,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
   const exercise = (id: number) => report.exercises.find((ex) => ex.id === id)!;
 
   before(async () => {
-    report = await grade({ root: FIXTURES });
+    report = await fixtureGrading;
   });
 
   it("#6 the report covers every exercise and requirement of the config", () => {
@@ -206,5 +210,57 @@ describe("#6 watch mode", () => {
     expect(screen).to.include("Next: R2.3 — R2.3 t: boom\nHint: docs/exercise-2.md#hints (R2.3)");
     expect(formatWatchScreen(scores, "")).to.include("Next: R1.2");
     expect(formatWatchScreen([score(1, [true])], "")).to.include("All requirements pass");
+  });
+});
+
+describe("#6 GitHub Classroom workflow", () => {
+  const root = path.join(__dirname, "..");
+  const workflow = fs.readFileSync(path.join(root, ".github", "workflows", "classroom.yml"), "utf8");
+  const config = loadGradingConfig(path.join(root, "grading.json"));
+
+  it("#6 has one command-grader step per exercise, worth that exercise's points in grading.json", () => {
+    const steps = [...workflow.matchAll(/id: (exercise-\d+)\n\s+uses: classroom-resources\/autograding-command-grader@v1\n(?:\s+.*\n)*?\s+command: npm run --silent grade -- (\d+) --strict\n(?:\s+.*\n)*?\s+max-score: (\d+)/g)];
+    expect(steps.map((m) => [m[1], Number(m[2]), Number(m[3])])).to.deep.equal(
+      config.exercises.map((ex) => [`exercise-${ex.id}`, ex.id, Object.values(ex.requirements).reduce((a, b) => a + b, 0)]),
+    );
+  });
+
+  it("#6 the reporter reads every exercise's result", () => {
+    const ids = config.exercises.map((ex) => `exercise-${ex.id}`);
+    expect(workflow).to.include(`runners: ${ids.join(",")}`);
+    for (const id of ids) expect(workflow).to.include(`${id.toUpperCase()}_RESULTS: "\${{ steps.${id}.outputs.result }}"`);
+  });
+
+  it("#6 --strict exits 1 unless the exercise is complete; without it grading exits 0 whatever the score", async function () {
+    this.timeout(30000);
+    const { execFile } = require("node:child_process") as typeof import("node:child_process");
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "grade-cli-"));
+    const github = path.join(out, "github-output");
+    fs.writeFileSync(github, "");
+    const cli = (name: string, ...args: string[]) =>
+      new Promise<{ status: number; stdout: string; report: string }>((resolve) => {
+        const report = path.join(out, name, "grade.json");
+        fs.mkdirSync(path.dirname(report));
+        const script = path.join(root, "tools", "grade", "grade.ts");
+        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--root", FIXTURES, "--out", report, ...args], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: github } }, (error, stdout) =>
+          resolve({ status: error ? Number(error.code) : 0, stdout, report }),
+        );
+      });
+    try {
+      const [strictFail, lenient, strictPass, unknown] = await Promise.all([cli("a", "3", "--strict"), cli("b", "3"), cli("c", "6", "--strict", "--classroom"), cli("d", "9")]);
+      expect(strictFail.status).to.equal(1);
+      expect(strictFail.stdout).to.match(/Exercise 3 — throws non-Error values\s+0 \/ 20/);
+      expect(lenient.status).to.equal(0);
+      const report = JSON.parse(fs.readFileSync(lenient.report, "utf8"));
+      expect(report.exercises.map((ex: { id: number }) => ex.id)).to.deep.equal([3]);
+      const classroom = JSON.parse(fs.readFileSync(path.join(path.dirname(lenient.report), "classroom-results.json"), "utf8"));
+      expect(classroom).to.include({ version: 1, max_score: 20, status: "fail" });
+      expect(strictPass.status).to.equal(0);
+      const encoded = /^result=(.+)$/m.exec(fs.readFileSync(github, "utf8"))![1];
+      expect(JSON.parse(Buffer.from(encoded, "base64").toString("utf8"))).to.include({ status: "pass", max_score: 5 });
+      expect(unknown.status).to.equal(2);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });
