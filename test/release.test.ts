@@ -120,3 +120,16 @@ describe("#6 student release: docs and notebooks", () => {
     expect(() => releaseNotebook(JSON.stringify(orphan), "nb.ipynb")).to.throw(MarkerError, /cell 0 is tagged "solution" but has no metadata\.exercise_source/);
   });
 });
+
+describe("#6 student release: nothing points at instructor-only files", () => {
+  it("#6 no released file mentions an instructor-only path or script", () => {
+    const pattern = /instructors\.md|npm run (bench|teeth|release)\b|tools\/release|tools\/teeth|\bbench\/|\.ci\/run/;
+    const offenders: string[] = [];
+    for (const file of projectFiles(ROOT)) {
+      const text = releaseFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
+      if (text === undefined) continue;
+      for (const [i, line] of text.split("\n").entries()) if (pattern.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+    }
+    expect(offenders, offenders.join("\n")).to.deep.equal([]);
+  });
+});
