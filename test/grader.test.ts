@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,9 +12,38 @@ import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
-// Grading the fixture class takes a few seconds of child processes; start it while mocha runs the other files.
-const fixtureGrading = grade({ root: FIXTURES });
-fixtureGrading.catch(() => {});
+// Grading the fixture class and the CLI runs take seconds of child processes. A full run (npm test) starts them
+// at load, while mocha runs the other files; a filtered run (`-g R2.3`) starts them only if it reaches these tests.
+let fixtureGrading: Promise<GradeReport> | undefined;
+const startFixtureGrading = () => (fixtureGrading ??= grade({ root: FIXTURES }));
+let cliRuns: ReturnType<typeof runGradeCli> | undefined;
+const startCliRuns = () => (cliRuns ??= runGradeCli([["3", "--strict"], ["3"], ["6", "--strict", "--classroom"], ["9"]]));
+if (!process.argv.some((arg) => /^(-g|--grep|-f|--fgrep)(=|$)/.test(arg))) {
+  startFixtureGrading().catch(() => {});
+  startCliRuns().catch(() => {});
+}
+
+/** Runs `npm run grade` on the fixtures once per argument list, all at once, each with its own report folder. */
+async function runGradeCli(argLists: string[][]) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "grade-cli-"));
+  const github = path.join(out, "github-output");
+  fs.writeFileSync(github, "");
+  const script = path.join(__dirname, "..", "tools", "grade", "grade.ts");
+  const runs = await Promise.all(
+    argLists.map(
+      (args, i) =>
+        new Promise<{ status: number; stdout: string; report: string }>((resolve) => {
+          const report = path.join(out, String(i), "grade.json");
+          fs.mkdirSync(path.dirname(report));
+          const env = { ...process.env, GITHUB_OUTPUT: github };
+          execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--root", FIXTURES, "--out", report, ...args], { env }, (error, stdout) =>
+            resolve({ status: error ? Number(error.code) : 0, stdout, report }),
+          );
+        }),
+    ),
+  );
+  return { out, github, runs };
+}
 
 describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)", function () {
   this.timeout(60000);
@@ -26,7 +56,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
   const exercise = (id: number) => report.exercises.find((ex) => ex.id === id)!;
 
   before(async () => {
-    report = await fixtureGrading;
+    report = await startFixtureGrading();
   });
 
   it("#6 the report covers every exercise and requirement of the config", () => {
@@ -233,21 +263,9 @@ describe("#6 GitHub Classroom workflow", () => {
 
   it("#6 --strict exits 1 unless the exercise is complete; without it grading exits 0 whatever the score", async function () {
     this.timeout(30000);
-    const { execFile } = require("node:child_process") as typeof import("node:child_process");
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "grade-cli-"));
-    const github = path.join(out, "github-output");
-    fs.writeFileSync(github, "");
-    const cli = (name: string, ...args: string[]) =>
-      new Promise<{ status: number; stdout: string; report: string }>((resolve) => {
-        const report = path.join(out, name, "grade.json");
-        fs.mkdirSync(path.dirname(report));
-        const script = path.join(root, "tools", "grade", "grade.ts");
-        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--root", FIXTURES, "--out", report, ...args], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: github } }, (error, stdout) =>
-          resolve({ status: error ? Number(error.code) : 0, stdout, report }),
-        );
-      });
+    const { out, github, runs } = await startCliRuns();
     try {
-      const [strictFail, lenient, strictPass, unknown] = await Promise.all([cli("a", "3", "--strict"), cli("b", "3"), cli("c", "6", "--strict", "--classroom"), cli("d", "9")]);
+      const [strictFail, lenient, strictPass, unknown] = runs;
       expect(strictFail.status).to.equal(1);
       expect(strictFail.stdout).to.match(/Exercise 3 — throws non-Error values\s+0 \/ 20/);
       expect(lenient.status).to.equal(0);
