@@ -53,7 +53,8 @@ function checkDependencies(): Finding {
 function checkBuild(): Finding {
   const built = path.join(ROOT, "dist", "index.js");
   if (!fs.existsSync(built)) return { ok: false, what: "build: dist/ is missing", fix: "npm run build" };
-  const stale = newestMtime(path.join(ROOT, "src")) > fs.statSync(built).mtimeMs;
+  // An incremental build rewrites only the outputs of changed files, so compare against the newest output.
+  const stale = newestMtime(path.join(ROOT, "src")) > newestMtime(path.join(ROOT, "dist"));
   return {
     ok: !stale,
     what: stale ? "build: src/ changed after the last build; notebooks still see the old code" : "build: dist/ is current",
