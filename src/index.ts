@@ -9,4 +9,4 @@ export * from "./ex4-resilience";
 export * from "./shared/VirtualClock";
 export * from "./shared/sleep";
 export * from "./shared/methodDecorator";
-export * from "./notebook/check";
+export * from "./notebook";
