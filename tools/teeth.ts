@@ -17,7 +17,8 @@ const ROOT = path.join(__dirname, "..");
 
 function run(cwd: string, command: string, args: string[]): { ok: boolean; output: string } {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: "0" } });
-  return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.replace(/\x1b\[[0-9;]*m/g, "");
+  return { ok: result.status === 0, output };
 }
 
 async function main(): Promise<number> {
@@ -56,6 +57,12 @@ async function main(): Promise<number> {
     const counted = /\d+ failing/.test(npmTest.output);
     if (!counted) problems.push(`release: npm test crashed before reporting:\n${npmTest.output.slice(-3000)}`);
     else console.log(`Release npm test: ${npmTest.output.match(/\d+ passing/)?.[0] ?? "0 passing"}, ${npmTest.output.match(/\d+ failing/)?.[0]}`);
+    const notebooks = fs.readdirSync(path.join(out, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+    for (const nb of notebooks) {
+      if (!npmTest.output.includes(`✔ R${Number(nb.slice(0, 2))}.x ${nb}: every code cell compiles and runs`)) {
+        problems.push(`release: notebook ${nb} does not run to the end on the stubs (wrap stub-using code in example())`);
+      }
+    }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
