@@ -1,4 +1,4 @@
-import type { ExerciseScore, GradeReport } from "./score";
+import { requirementDone, requirementsDone, type ExerciseScore, type GradeReport } from "./score";
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
@@ -19,7 +19,7 @@ export function formatTable(report: GradeReport): string {
       lines.push(`  ⚠ the tests could not be loaded: ${shorten([first, second].filter(Boolean).join(" "), 110)}`);
     }
     for (const r of ex.requirements) {
-      const mark = r.tests > 0 && r.passed === r.tests ? "✔" : "✘";
+      const mark = requirementDone(r) ? "✔" : "✘";
       const tests = (ex.loadError ? "not loaded" : `${r.passed}/${r.tests} tests`).padEnd(12);
       lines.push(`  ${mark} ${r.requirement.padEnd(6)} ${tests} ${`${fmt(r.points)} / ${fmt(r.maxPoints)}`.padStart(12)}`);
     }
@@ -32,13 +32,12 @@ export function formatTable(report: GradeReport): string {
 
 /** Requirements passed per exercise, as watch mode shows them: "Exercise 2: 3/5 requirements". */
 export function formatProgress(ex: ExerciseScore): string {
-  const done = ex.requirements.filter((r) => r.tests > 0 && r.passed === r.tests).length;
-  return `Exercise ${ex.id}: ${done}/${ex.requirements.length} requirements`;
+  return `Exercise ${ex.id}: ${requirementsDone(ex)}/${ex.requirements.length} requirements`;
 }
 
 /** The first requirement of an exercise that is not done yet, with its first failure and where its hints are. */
 export function formatNextStep(ex: ExerciseScore): string | undefined {
-  const next = ex.requirements.find((r) => !(r.tests > 0 && r.passed === r.tests));
+  const next = ex.requirements.find((r) => !requirementDone(r));
   if (!next) return undefined;
   const why = ex.loadError ? `the tests could not be loaded: ${ex.loadError}` : (next.firstFailure ?? "no test ran");
   return [`Next: ${next.requirement} — ${shorten(why, 400)}`, `Hint: ${ex.hints || "see the exercise's docs"} (${next.requirement})`].join("\n");
@@ -59,7 +58,7 @@ export interface ClassroomResult {
 export function toClassroom(report: GradeReport): ClassroomResult {
   const tests = report.exercises.flatMap((ex) =>
     ex.requirements.map((r) => {
-      const status: "pass" | "fail" | "error" = ex.loadError ? "error" : r.tests > 0 && r.passed === r.tests ? "pass" : "fail";
+      const status: "pass" | "fail" | "error" = ex.loadError ? "error" : requirementDone(r) ? "pass" : "fail";
       return {
         name: `${r.requirement} (${r.passed}/${r.tests} tests)`,
         status,

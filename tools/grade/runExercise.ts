@@ -51,6 +51,10 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-"));
   const outcomes = new Map<string, TestOutcome>();
   let plan: PlannedTest[] | undefined;
+  let planned = new Map<string, PlannedTest>();
+  const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0) => {
+    if (test) outcomes.set(test.id, { ...test, status, message, durationMs });
+  };
   let loadError: string | undefined;
   let tail = "";
   let processes = 0;
@@ -63,35 +67,33 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
       const child = await runChild(options, path.join(work, `events-${processes}.jsonl`), skipFile, deadline, graceMs);
       tail = (tail + child.output).slice(-OUTPUT_TAIL);
       for (const event of child.events) {
-        if (event.type === "plan") plan ??= event.tests;
+        if (event.type === "plan" && !plan) {
+          plan = event.tests;
+          planned = new Map(plan.map((t) => [t.id, t]));
+        }
         if (event.type === "load-error" && !plan) loadError = event.message;
         if (event.type === "end") {
-          const test = plan?.find((t) => t.id === event.id);
-          if (test) outcomes.set(event.id, { ...test, status: event.status === "passed" ? "passed" : "failed", message: event.message, durationMs: event.durationMs });
+          record(planned.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
         }
         if (event.type === "hook-failed") {
-          for (const id of event.ids) {
-            const test = plan?.find((t) => t.id === id);
-            if (test && !outcomes.has(id)) outcomes.set(id, { ...test, status: "failed", message: `not run: a hook failed (${event.message})`, durationMs: 0 });
-          }
+          for (const id of event.ids) if (!outcomes.has(id)) record(planned.get(id), "failed", `not run: a hook failed (${event.message})`);
         }
       }
       if (!plan) {
         loadError ??= child.why ?? `the test process exited before listing its tests${tail ? `; its output ended with:\n${tail.slice(-2000)}` : ""}`;
         break;
       }
-      const running = child.running && plan.find((t) => t.id === child.running);
-      if (running && !outcomes.has(running.id)) {
-        outcomes.set(running.id, { ...running, status: child.timedOut ? "timeout" : "crashed", message: child.why ?? "the test process stopped during this test", durationMs: child.runningMs });
+      if (child.running && !outcomes.has(child.running)) {
+        record(planned.get(child.running), child.timedOut ? "timeout" : "crashed", child.why ?? "the test process stopped during this test", child.runningMs);
       }
       const left = plan.filter((t) => !outcomes.has(t.id));
       if (left.length === 0 || child.done) {
-        for (const t of left) outcomes.set(t.id, { ...t, status: "not run", message: "mocha finished without running this test", durationMs: 0 });
+        for (const t of left) record(t, "not run", "mocha finished without running this test");
         break;
       }
       if (Date.now() >= deadline || outcomes.size === before) {
         const why = Date.now() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
-        for (const t of left) outcomes.set(t.id, { ...t, status: "not run", message: `not run: ${why}`, durationMs: 0 });
+        for (const t of left) record(t, "not run", `not run: ${why}`);
         break;
       }
     }

@@ -25,6 +25,16 @@ export interface RequirementScore {
   firstFailure?: string;
 }
 
+/** Whether a requirement is done: it has tests and all of them pass. */
+export function requirementDone(r: RequirementScore): boolean {
+  return r.tests > 0 && r.passed === r.tests;
+}
+
+/** How many of an exercise's requirements are done. */
+export function requirementsDone(ex: ExerciseScore): number {
+  return ex.requirements.filter(requirementDone).length;
+}
+
 /** One exercise's block in the table. */
 export interface ExerciseScore {
   id: number;

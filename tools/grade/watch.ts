@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { loadGradingConfig, type GradingConfig } from "./config";
 import { grade } from "./grade";
 import { formatNextStep, formatProgress } from "./report";
-import type { ExerciseScore } from "./score";
+import { requirementsDone, type ExerciseScore } from "./score";
 
 /**
  * The exercises a changed file belongs to: the one whose sources or tests contain it, or all of them for shared
@@ -27,7 +27,7 @@ export function affectedExercises(config: GradingConfig, file: string): number[]
  * (`focus`) while it is unfinished, else in the first unfinished one.
  */
 export function formatWatchScreen(scores: ExerciseScore[], build: string, focus?: number): string {
-  const lines = scores.map((s) => `${formatProgress(s)}  ${"█".repeat(s.requirements.filter((r) => r.tests > 0 && r.passed === r.tests).length).padEnd(s.requirements.length, "░")}`);
+  const lines = scores.map((s) => `${formatProgress(s)}  ${"█".repeat(requirementsDone(s)).padEnd(s.requirements.length, "░")}`);
   const focused = scores.find((s) => s.id === focus);
   const next = (focused && formatNextStep(focused)) ?? scores.map(formatNextStep).find((n) => n !== undefined);
   lines.push("", next ?? "All requirements pass. Run `npm run grade` for the full report.");

@@ -14,6 +14,11 @@ export const INSTRUCTOR_ONLY = [
   "test/release.test.ts",
 ];
 
+/** Whether a file stays in the instructor's repository. */
+function isInstructorOnly(file: string): boolean {
+  return INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix));
+}
+
 /** npm scripts the student repository does not get. */
 const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench"];
 
@@ -36,7 +41,7 @@ export function projectFiles(root: string): string[] {
 
 /** Transforms one file for the student release; `undefined` leaves it out. */
 export function releaseFile(file: string, text: string, regions: Region[] = []): string | undefined {
-  if (INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix))) return undefined;
+  if (isInstructorOnly(file)) return undefined;
   if (file.endsWith(".ts") && file.startsWith("src/")) {
     const stubbed = stubRegions(text, file);
     regions.push(...stubbed.regions);
@@ -72,7 +77,7 @@ export function release(root: string, outDir: string): ReleaseSummary {
     const raw = fs.readFileSync(path.join(root, file));
     const binary = raw.includes(0);
     if (binary) {
-      if (!INSTRUCTOR_ONLY.some((p) => file.startsWith(p))) written.set(file, raw);
+      if (!isInstructorOnly(file)) written.set(file, raw);
       continue;
     }
     const found: Region[] = [];
