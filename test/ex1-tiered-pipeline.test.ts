@@ -11,13 +11,13 @@ import {
   doubleValues,
   flakyStage,
   keepAbove50,
-  makeRecords,
   runExercise1Demo,
   type PipelineRecord,
   type Stage,
   type TierName,
 } from "../src/ex1-tiered-pipeline";
 import { createRandom } from "../src/shared/Random";
+import { makeRecords } from "../src/shared/records";
 import { SuppressedError } from "../src/shared/SuppressedError";
 import { captureLog, caught } from "./helpers/capture";
 

@@ -11,8 +11,8 @@ import {
   runExercise3Demo,
   timedStage,
 } from "../src/ex3-metrics";
-import { makeRecords } from "../src/ex1-tiered-pipeline/stages";
-import type { PipelineRecord } from "../src/ex1-tiered-pipeline/types";
+import { makeRecords } from "../src/shared/records";
+import type { PipelineRecord } from "../src/shared/records";
 import { createRandom } from "../src/shared/Random";
 import { captureLog } from "./helpers/capture";
 

@@ -2,7 +2,8 @@ import { defaultLog, type Logger } from "../shared/Logger";
 import { createRandom } from "../shared/Random";
 import { TieredPipelineContext, formatSummary } from "./TieredPipelineContext";
 import { RuntimeError } from "./errors";
-import { doubleValues, flakyStage, keepAbove50, makeRecords } from "./stages";
+import { makeRecords } from "../shared/records";
+import { doubleValues, flakyStage, keepAbove50 } from "./stages";
 import type { PipelineSummary } from "./types";
 
 /** Options for {@link runExercise1Demo}. */

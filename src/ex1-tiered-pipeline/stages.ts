@@ -1,4 +1,4 @@
-import { randomInt, type Random } from "../shared/Random";
+import type { Random } from "../shared/Random";
 import { RuntimeError } from "./errors";
 import type { PipelineRecord, Stage } from "./types";
 
@@ -10,14 +10,6 @@ export function keepAbove50(records: PipelineRecord[]): PipelineRecord[] {
 /** Doubles every value (the seed's second demo stage). */
 export function doubleValues(records: PipelineRecord[]): PipelineRecord[] {
   return records.map((r) => ({ ...r, value: r.value * 2 }));
-}
-
-/**
- * Makes `count` records with ids 1..count and integer values in [0, 100].
- * @param random - the seeded source the values come from
- */
-export function makeRecords(count: number, random: Random): PipelineRecord[] {
-  return Array.from({ length: count }, (_, i) => ({ id: i + 1, value: randomInt(random, 0, 100) }));
 }
 
 /**

@@ -1,14 +1,12 @@
+import type { PipelineRecord } from "../shared/records";
+
+export type { PipelineRecord };
+
 /** The three resource tiers, in the order they are opened. */
 export type TierName = "database" | "logFile" | "socket";
 
 /** Opening order; closing runs through it backwards. */
 export const TIER_ORDER: readonly TierName[] = ["database", "logFile", "socket"];
-
-/** One record flowing through a pipeline. */
-export interface PipelineRecord {
-  id: number;
-  value: number;
-}
 
 /** A pipeline stage: a named function from a batch of records to a batch of records. */
 export type Stage = (records: PipelineRecord[]) => PipelineRecord[];

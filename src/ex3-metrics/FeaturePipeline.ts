@@ -1,4 +1,4 @@
-import type { PipelineRecord } from "../ex1-tiered-pipeline/types";
+import type { PipelineRecord } from "../shared/records";
 import { countedStage } from "./countedStage";
 import { timedStage } from "./timedStage";
 

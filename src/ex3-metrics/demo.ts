@@ -1,4 +1,4 @@
-import { makeRecords } from "../ex1-tiered-pipeline/stages";
+import { makeRecords } from "../shared/records";
 import { defaultLog, type Logger } from "../shared/Logger";
 import { createRandom } from "../shared/Random";
 import { FeaturePipeline } from "./FeaturePipeline";
