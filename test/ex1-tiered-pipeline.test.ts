@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { expect } from "./helpers/expect";
 import * as sinon from "sinon";
 import {
   ClosedFileError,

@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { expect } from "./helpers/expect";
 import fc from "fast-check";
 import * as ts from "@tslab/typescript-for-tslab";
 import * as lib from "../src/ex2-descriptors";

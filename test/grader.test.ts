@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { expect } from "./helpers/expect";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

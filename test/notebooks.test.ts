@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";

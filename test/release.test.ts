@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
