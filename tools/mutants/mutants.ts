@@ -11,6 +11,12 @@ import { TARGET_SCORE, formatScores, scoreRequirements, type MutationReport } fr
 
 const root = path.resolve(__dirname, "..", "..");
 const reportFile = path.join(root, "reports", "mutation", "mutation.json");
+const patchedParser = path.join(root, "node_modules", "@stryker-mutator", "instrumenter", "dist", "src", "parsers", "ts-parser.js");
+
+/** Whether patches/ was applied: without it Stryker cannot parse the `accessor` fields of Exercise 2. */
+function parserPatched(): boolean {
+  return fs.existsSync(patchedParser) && fs.readFileSync(patchedParser, "utf8").includes("version: '2023-11'");
+}
 
 function main(argv: string[]): number {
   const args = argv.filter((a) => a !== "--report-only");
@@ -20,6 +26,9 @@ function main(argv: string[]): number {
   }
   const plan = planRun(root, solutionRegions(root), args[0]);
   if (!reportOnly) {
+    if (!parserPatched()) {
+      throw new MutantsUsageError("npm run mutants: expected Stryker's TypeScript parser to be patched (patches/, applied by npm install's postinstall); run npx patch-package");
+    }
     const configFile = writeConfig(root, strykerConfig(plan));
     const started = Date.now();
     const stryker = path.join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");

@@ -22,8 +22,8 @@ function isInstructorOnly(file: string): boolean {
   return INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix));
 }
 
-/** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants"];
+/** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {
