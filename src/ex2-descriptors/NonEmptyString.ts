@@ -4,7 +4,8 @@ import { Descriptor } from "./Descriptor";
 export class NonEmptyString extends Descriptor<string> {
   /** @throws ValueError for non-strings and for strings that are empty after trimming */
   validate(value: unknown): string {
-    // TODO(R2.1): reject non-strings; strip surrounding whitespace; reject what is empty after stripping.
+    // TODO(R2.1): reject non-strings; strip surrounding whitespace; reject what is empty after stripping; return the
+    // stripped string. Reject through this.reject(rule, value), which builds the ValueError message.
     // BEGIN SOLUTION R2.1
     if (typeof value !== "string") this.reject("a string", value);
     const trimmed = value.trim();

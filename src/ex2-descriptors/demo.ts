@@ -14,8 +14,9 @@ export interface Exercise2DemoOptions {
 export function runExercise2Demo(options: Exercise2DemoOptions = {}): string[] {
   const log = options.log ?? defaultLog;
   const caught: string[] = [];
-  // TODO(R2.5): create a valid SensorConfig and print it; then try five invalid assignments (one per
-  // descriptor type, plus one extra), catching and printing each ValueError.
+  // TODO(R2.5): create a valid SensorConfig and print it (JSON.stringify(config)); then try five invalid assignments
+  // (one per descriptor type, plus one extra). Catch only ValueError (anything else must escape): print it as
+  // `${error.name}: ${error.message}` and push error.message onto `caught`.
   // BEGIN SOLUTION R2.5
   const config = new SensorConfig({ sensorId: "  temp-01 ", calibrationFactor: 1.25, outputFormat: "json", bufferSize: 256 });
   log(`valid: ${JSON.stringify(config)}`);
