@@ -437,15 +437,16 @@ describe("Exercise 1 — TieredPipelineContext", () => {
     it("R1.5 flakyStage throws RuntimeError when random() < rate, else returns the wrapped stage's output, keeping its name", () => {
       for (const [draw, rate, fails] of [[0, 0, false], [0.5, 0.5, false], [0.4999, 0.5, true], [0.999, 1, true], [0, 0.2, true]] as const) {
         const stage = flakyStage(doubleValues, rate, () => draw);
-        const error = (() => {
-          try {
-            expect(stage(records), `output when random() = ${draw}, rate = ${rate}`).to.deep.equal(doubleValues(records));
-            return undefined;
-          } catch (e) {
-            return e;
-          }
-        })();
-        expect(error instanceof RuntimeError, `threw RuntimeError when random() = ${draw}, rate = ${rate} (got ${String(error)})`).to.equal(fails);
+        let output: unknown;
+        let error: unknown;
+        try {
+          output = stage(records);
+        } catch (e) {
+          error = e;
+        }
+        const when = `random() = ${draw}, rate = ${rate}`;
+        expect(error instanceof RuntimeError, `threw RuntimeError when ${when} (got ${String(error)})`).to.equal(fails);
+        if (!fails) expect(output, `output when ${when}`).to.deep.equal(doubleValues(records));
       }
       expect(flakyStage(doubleValues, 0.2, createRandom(1)).name, "name of the wrapped stage").to.equal("doubleValues");
     });
