@@ -446,6 +446,7 @@ describe("Exercise 1 — TieredPipelineContext", () => {
         }
         const when = `random() = ${draw}, rate = ${rate}`;
         expect(error instanceof RuntimeError, `threw RuntimeError when ${when} (got ${String(error)})`).to.equal(fails);
+        if (fails) expect((error as Error).message, `the RuntimeError's message when ${when} should name the stage`).to.include("doubleValues");
         if (!fails) expect(output, `output when ${when}`).to.deep.equal(doubleValues(records));
       }
       expect(flakyStage(doubleValues, 0.2, createRandom(1)).name, "name of the wrapped stage").to.equal("doubleValues");

@@ -42,8 +42,7 @@ export function runExercise1Demo(options: Exercise1DemoOptions = {}): PipelineSu
     const ctx = new TieredPipelineContext({ pipelineId: `batch-${batch}`, log });
     try {
       using _ = ctx.enter();
-      const output = ctx.run(stages, records);
-      log(`batch-${batch}: ${records.length} records in, ${output.length} out`);
+      ctx.run(stages, records);
     } catch (error) {
       if (!(error instanceof RuntimeError)) throw error;
       log(`batch-${batch}: handled RuntimeError from stage ${ctx.failedTier}: ${error.message}`);
