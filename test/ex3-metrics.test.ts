@@ -445,6 +445,16 @@ describe("Exercise 3 — composable metrics decorators", () => {
       );
     });
 
+    it("R3.5 the main block resets the registry and takes its record count and seed from the options", () => {
+      MetricsRegistry.register("stale", new StageMetrics("stale"));
+      const { log, lines } = captureLog();
+      runExercise3Demo({ seed: 7, records: 300, log });
+      const expectedOut = makeRecords(300, createRandom(7)).filter((r) => r.value > 50).length;
+      expect(lines[0], "the first line printed for { seed: 7, records: 300 }").to.equal(`300 records in, ${expectedOut} features out`);
+      expect(MetricsRegistry.get("stale"), "an entry registered before the demo ran").to.equal(undefined);
+      expect(figures()[0], "[stage, recordsIn, recordsOut, latencies] of threshold for 300 records, seed 7").to.deep.equal(["threshold", 300, expectedOut, expectedOut]);
+    });
+
     it("R3.5 the main block runs 5,000 records and prints the report", () => {
       const { log, lines } = captureLog();
       const table = runExercise3Demo({ seed: 34, log });
