@@ -195,7 +195,7 @@ describe("Exercise 3 — composable metrics decorators", () => {
       gen.next();
       expect(registry.describe(), "registrations after 2 of 2 records, before the final pull").to.equal("[]");
       expect(gen.next().done, "the third pull").to.equal(true);
-      expect(registry.callsFor("counted").length, `registrations after the end: ${registry.describe()}`).to.equal(1);
+      expect(registry.callsFor("counted").length, `how many times "counted" registered after the end (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("counted").counts, "counts").to.deep.equal({ recordsIn: 2, recordsOut: 2 });
     });
 
@@ -221,13 +221,13 @@ describe("Exercise 3 — composable metrics decorators", () => {
     it("R3.2 a consumer's break closes the stage's own generator and registers the partial counts once", () => {
       for (const n of new Stages().counted([1, 2, 3, 4, 5], () => true)) if (n === 20) break;
       expect(closed.counted, "the stage's own finally ran after the consumer broke out").to.equal(true);
-      expect(registry.callsFor("counted").length, `registrations: ${registry.describe()}`).to.equal(1);
+      expect(registry.callsFor("counted").length, `how many times "counted" registered (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("counted").counts, "counts after a break at the second record").to.deep.equal({ recordsIn: 2, recordsOut: 2 });
     });
 
     it("R3.2 a stage that throws: the error propagates and the partial counts register once", () => {
       expect(() => [...new Stages().countedFailing([1, 2, 3, 4])], "iterating a stage that throws at 3").to.throw(RangeError, "bad record 3");
-      expect(registry.callsFor("countedFailing").length, `registrations: ${registry.describe()}`).to.equal(1);
+      expect(registry.callsFor("countedFailing").length, `how many times "countedFailing" registered (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("countedFailing").counts, "counts up to the throw").to.deep.equal({ recordsIn: 3, recordsOut: 2 });
     });
 
@@ -258,7 +258,7 @@ describe("Exercise 3 — composable metrics decorators", () => {
       expect([...stages.timed(costed(5, 1, 12, 3))], "output (ids × factor 1)").to.deep.equal([0, 1, 2, 3]);
       const timing = registry.view("timed").timing;
       expect(timing, `timing registered under "timed" for costs 5, 1, 12, 3 ms; registrations: ${registry.describe()}`).to.deep.equal({ latencies: [5, 1, 12, 3], elapsedMs: 21 });
-      expect(registry.callsFor("timed").length, "registrations").to.equal(1);
+      expect(registry.callsFor("timed").length, `how many times "timed" registered (every registration: ${registry.describe()})`).to.equal(1);
     });
 
     it("R3.3 the consumer's time between pulls counts; the first latency starts at the first pull, not at the call", () => {
@@ -285,13 +285,13 @@ describe("Exercise 3 — composable metrics decorators", () => {
       clock.tick(7);
       gen.return(undefined);
       expect(closed.timed, "the stage's own finally ran after return()").to.equal(true);
-      expect(registry.callsFor("timed").length, `registrations: ${registry.describe()}`).to.equal(1);
+      expect(registry.callsFor("timed").length, `how many times "timed" registered (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("timed").timing, "timing: one record after 2 ms, closed 7 ms later").to.deep.equal({ latencies: [2], elapsedMs: 9 });
     });
 
     it("R3.3 a stage that throws: the error propagates and the partial timing registers once", () => {
       expect(() => [...new Stages().timedFailing(costed(1, 2, 4))], "iterating a stage that throws at record 2").to.throw(RangeError, "bad record 2");
-      expect(registry.callsFor("timedFailing").length, `registrations: ${registry.describe()}`).to.equal(1);
+      expect(registry.callsFor("timedFailing").length, `how many times "timedFailing" registered (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("timedFailing").timing, "timing up to the throw (costs 1, 2, then 4 and the throw)").to.deep.equal({ latencies: [1, 2], elapsedMs: 7 });
     });
 
@@ -362,7 +362,7 @@ describe("Exercise 3 — composable metrics decorators", () => {
         const stored = `registrations: ${registry.describe()}`;
         expect([[name], [`${name}.count`, `${name}.time`], [`${name}.time`, `${name}.count`]], `the keys: one merged entry or two; ${stored}`).to.deep.include(view.keys);
         expect(view.counts, `counts; ${stored}`).to.deep.equal({ recordsIn: 4, recordsOut: 2 });
-        expect(view.timing, `timing; ${stored}`).to.deep.equal({ latencies: [4, 6], elapsedMs: 10 });
+        expect(view.timing?.latencies, `latencies; ${stored}`).to.deep.equal([4, 6]);
         expect(view.counted!.filterRatio, "filterRatio").to.equal(0.5);
       });
     }
@@ -370,16 +370,16 @@ describe("Exercise 3 — composable metrics decorators", () => {
     it("R3.4 a consumer's break closes the stacked stage's own generator; each decorator registers once", () => {
       for (const item of new Stages().both(costed(1, 2, 3))) if (item.id === 1) break;
       expect(closed.both, "the stage's own finally ran after the consumer broke out").to.equal(true);
-      expect(registry.callsFor("both").length, `registrations: ${registry.describe()}`).to.equal(2);
+      expect(registry.callsFor("both").length, `how many times "both" registered (every registration: ${registry.describe()})`).to.equal(2);
       const view = registry.view("both");
-      expect([view.counts, view.timing], "[counts, timing] after a break at the second record").to.deep.equal([{ recordsIn: 2, recordsOut: 2 }, { latencies: [1, 2], elapsedMs: 3 }]);
+      expect([view.counts?.recordsOut, view.timing?.latencies], "[recordsOut, latencies] after a break at the second record").to.deep.equal([2, [1, 2]]);
     });
 
     it("R3.4 a stacked stage that throws: the error propagates; each decorator registers once", () => {
       expect(() => [...new Stages().bothFailing(costed(1, 2, 4))], "iterating a stage that throws at record 2").to.throw(RangeError, "bad record 2");
-      expect(registry.callsFor("bothFailing").length, `registrations: ${registry.describe()}`).to.equal(2);
+      expect(registry.callsFor("bothFailing").length, `how many times "bothFailing" registered (every registration: ${registry.describe()})`).to.equal(2);
       const view = registry.view("bothFailing");
-      expect([view.counts, view.timing], "[counts, timing] up to the throw").to.deep.equal([{ recordsIn: 3, recordsOut: 2 }, { latencies: [1, 2], elapsedMs: 7 }]);
+      expect([view.counts?.recordsOut, view.timing?.latencies], "[recordsOut, latencies] up to the throw").to.deep.equal([2, [1, 2]]);
     });
 
     it("R3.4 a second run of a stacked stage without reset replaces its counts and its latencies", () => {
@@ -390,7 +390,7 @@ describe("Exercise 3 — composable metrics decorators", () => {
         expect(first.p50, `${name}: p50 after the first run (4, 6)`).to.equal(4);
         [...stages[name](costed(9))];
         const view = registry.view(name);
-        expect([view.counts, view.timing], `${name}: [counts, timing] after a second run with one record of 9 ms; registrations: ${registry.describe()}`).to.deep.equal([{ recordsIn: 1, recordsOut: 1 }, { latencies: [9], elapsedMs: 9 }]);
+        expect([view.counts, view.timing?.latencies], `${name}: [counts, latencies] after a second run with one record of 9 ms; registrations: ${registry.describe()}`).to.deep.equal([{ recordsIn: 1, recordsOut: 1 }, [9]]);
         expect(view.timed!.p50, `${name}: p50 after the second run`).to.equal(9);
       }
     });
