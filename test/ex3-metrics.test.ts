@@ -50,6 +50,15 @@ class Stages {
     }
   }
 
+  @countedStage("badCleanup")
+  *badCleanup(input: Iterable<number>): Generator<number> {
+    try {
+      yield* input;
+    } finally {
+      throw new RangeError("cleanup failed");
+    }
+  }
+
   @countedStage("countedFailing")
   *countedFailing(input: Iterable<number>): Generator<number> {
     for (const n of input) {
@@ -229,6 +238,21 @@ describe("Exercise 3 — composable metrics decorators", () => {
       expect(() => [...new Stages().countedFailing([1, 2, 3, 4])], "iterating a stage that throws at 3").to.throw(RangeError, "bad record 3");
       expect(registry.callsFor("countedFailing").length, `how many times "countedFailing" registered (every registration: ${registry.describe()})`).to.equal(1);
       expect(registry.view("countedFailing").counts, "counts up to the throw").to.deep.equal({ recordsIn: 3, recordsOut: 2 });
+    });
+
+    it("R3.2 a stage whose cleanup throws when the consumer breaks: the error reaches the consumer, the counts register once", () => {
+      const consume = () => {
+        for (const n of new Stages().badCleanup([1, 2, 3])) if (n === 1) break;
+      };
+      expect(consume, "breaking out of a stage whose finally throws").to.throw(RangeError, "cleanup failed");
+      expect(registry.callsFor("badCleanup").length, `how many times "badCleanup" registered (every registration: ${registry.describe()})`).to.equal(1);
+      expect(registry.view("badCleanup").counts, "counts at the break").to.deep.equal({ recordsIn: 1, recordsOut: 1 });
+    });
+
+    it("R3.2 a generator that is never pulled registers nothing, even when closed", () => {
+      new Stages().counted([1, 2], () => true);
+      new Stages().counted([1, 2], () => true).return(undefined);
+      expect(registry.describe(), "registrations").to.equal("[]");
     });
 
     it("R3.2 works under experimentalDecorators, as a tslab cell compiles it", () => {
