@@ -1,5 +1,4 @@
 import * as sinon from "sinon";
-import * as ts from "@tslab/typescript-for-tslab";
 import { MetricsRegistry, type CountFigures, type StageMetrics, type TimingFigures } from "../../src/ex3-metrics";
 import * as lib from "../../src/ex3-metrics";
 
@@ -73,6 +72,8 @@ export class FakeRegistry {
  * @returns the value the cell assigns to `result`
  */
 export function runLegacyCell(cell: string): { result: unknown; diagnostics: readonly unknown[]; decorated: boolean } {
+  // Loaded on first use: tslab's TypeScript takes a while to load, and most runs filter these tests out.
+  const ts = require("@tslab/typescript-for-tslab") as typeof import("@tslab/typescript-for-tslab");
   const out = ts.transpileModule(`declare let result: any;\n${cell}`, {
     reportDiagnostics: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: true },
