@@ -1,6 +1,10 @@
 import { expect } from "./helpers/expect";
 import * as sinon from "sinon";
 import * as ts from "@tslab/typescript-for-tslab";
+import * as typescript from "typescript";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vm from "node:vm";
 import * as lib from "../src/ex4-resilience";
 import {
   CircuitBreakerDecorator,
@@ -15,6 +19,7 @@ import {
 } from "../src/ex4-resilience";
 import { createRandom } from "../src/shared/Random";
 import { captureLog, rejected } from "./helpers/capture";
+import { journal, rejectsWithin, settles } from "./helpers/ex4";
 
 let clock: sinon.SinonFakeTimers;
 
@@ -33,9 +38,45 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
   afterEach(() => clock.restore());
 
   describe("R4.1 exponentialBackoff", () => {
-    it("R4.1 the delay doubles per failed attempt and is capped at maxDelaySec", () => {
-      expect([1, 2, 3, 4, 5].map((k) => backoffDelay(k, 0.5, 3))).to.deep.equal([0.5, 1, 2, 3, 3]);
-      expect(backoffDelay(1, 0, 0)).to.equal(0);
+    it("R4.1 backoffDelay doubles per failed attempt from baseDelaySec and is capped at maxDelaySec", () => {
+      const cases: [attempt: number, base: number, max: number, expected: number][] = [
+        [1, 0.5, 3, 0.5], [2, 0.5, 3, 1], [3, 0.5, 3, 2], [4, 0.5, 3, 3], [5, 0.5, 3, 3],
+        [3, 0.5, 2, 2], [4, 0.5, 2, 2], // the cap reached exactly, then kept
+        [1, 1, 1, 1], [6, 1, 1, 1], [1, 0, 0, 0], [10, 0.1, 100, 51.2],
+      ];
+      for (const [attempt, base, max, expected] of cases) {
+        expect(backoffDelay(attempt, base, max), `backoffDelay(${attempt}, ${base}, ${max})`).to.equal(expected);
+      }
+    });
+
+    it("R4.1 calls, then waits the doubling capped delay between attempts, and never waits after the last attempt", async () => {
+      const cases: [maxAttempts: number, base: number, max: number, waits: number[]][] = [
+        [1, 1, 1, []],
+        [2, 0.5, 3, [500]],
+        [3, 0.1, 1, [100, 200]],
+        [5, 0.5, 3, [500, 1000, 2000, 3000]],
+        [4, 1, 1, [1000, 1000, 1000]],
+        [3, 0, 0, [0, 0]],
+      ];
+      for (const [maxAttempts, base, max, waits] of cases) {
+        const { events, fn, sleep, detail } = journal();
+        const what = `exponentialBackoff(${maxAttempts}, ${base}, ${max}) around a function that always fails`;
+        const error = await rejectsWithin(exponentialBackoff(maxAttempts, base, max, { log: () => {}, sleep })(fn)(), what, detail);
+        const expected = ["call", ...waits.flatMap((ms) => [`wait ${ms}`, "call"])];
+        expect(events, `${what}: calls and waits (ms) in order`).to.deep.equal(expected);
+        expect(error, `${what}: what it throws`).to.be.instanceOf(IORetryExhausted);
+      }
+    });
+
+    it("R4.1 stops at the first success: no further call, wait or line", async () => {
+      const { events, fn, sleep, detail } = journal(2);
+      const { log, lines } = captureLog();
+      const result = await settles(exponentialBackoff(5, 0.5, 3, { log, sleep })(fn)(), "a call that fails twice, then succeeds", detail);
+      expect(result).to.equal("ok");
+      expect(events, "calls and waits (ms) for exponentialBackoff(5, 0.5, 3), two failures then success").to.deep.equal([
+        "call", "wait 500", "call", "wait 1000", "call",
+      ]);
+      expect(lines).to.have.length(2);
     });
 
     it("R4.1 waits exactly the schedule: no retry a millisecond early, the retry at the delay", async () => {
@@ -46,11 +87,11 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(fn.callCount).to.equal(1);
       for (const [delayMs, calls] of [[1000, 2], [2000, 3], [3000, 4]] as const) {
         await clock.tickAsync(delayMs - 1);
-        expect(fn.callCount).to.equal(calls - 1);
+        expect(fn.callCount, `calls ${delayMs - 1} ms after attempt ${calls - 1} failed (its wait is ${delayMs} ms)`).to.equal(calls - 1);
         await clock.tickAsync(1);
-        expect(fn.callCount).to.equal(calls);
+        expect(fn.callCount, `calls ${delayMs} ms after attempt ${calls - 1} failed`).to.equal(calls);
       }
-      expect(await call).to.equal("ok");
+      expect(await settles(call, "the call after its fourth attempt succeeded")).to.equal("ok");
       expect(lines).to.deep.equal([
         "call: attempt 1/5 failed (fail, 2 left); retrying in 1s",
         "call: attempt 2/5 failed (fail, 1 left); retrying in 2s",
@@ -69,12 +110,70 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const fn = flaky(10);
       const call = rejected(exponentialBackoff(3, 0.1, 1, { log: () => {} })(fn)());
       await clock.tickAsync(60_000);
-      const error = (await call) as IORetryExhausted;
+      const error = (await settles(call, "exponentialBackoff(3, 0.1, 1) around a function that always fails, 60 s later")) as IORetryExhausted;
       expect(fn.callCount).to.equal(3);
       expect(error).to.be.instanceOf(IORetryExhausted);
       expect(error.attempts).to.equal(3);
       expect(error.cause).to.be.instanceOf(IOError).with.property("message", "fail, 7 left");
       expect(error.message).to.equal("call: all 3 attempts failed; last error: IOError: fail, 7 left");
+    });
+
+    it("R4.1 an error that retryIf rejects is thrown at once, as it is: no wait, no line, no IORetryExhausted", async () => {
+      const { events, sleep, detail } = journal();
+      const { log, lines } = captureLog();
+      const bug = new TypeError("x is undefined");
+      const seen: unknown[] = [];
+      const fn = sinon.spy(async () => {
+        events.push("call");
+        throw bug;
+      });
+      const retryIf = (error: unknown) => (seen.push(error), !(error instanceof TypeError));
+      const error = await rejectsWithin(exponentialBackoff(3, 1, 1, { log, sleep, retryIf })(fn)(), "a call whose TypeError retryIf rejects", detail);
+      expect(error, "the error retryIf rejected, unwrapped").to.equal(bug);
+      expect(events, "calls and waits").to.deep.equal(["call"]);
+      expect(lines, "printed lines").to.deep.equal([]);
+      expect(seen, "what retryIf was asked about").to.deep.equal([bug]);
+    });
+
+    it("R4.1 an error that retryIf accepts is retried; by default every error is", async () => {
+      for (const retryIf of [undefined, (error: unknown) => error instanceof Error]) {
+        const { events, fn, sleep, detail } = journal(1);
+        const what = `a call that fails once, retryIf ${retryIf ? "accepting Errors" : "not given"}`;
+        expect(await settles(exponentialBackoff(3, 1, 1, { log: () => {}, sleep, retryIf })(fn)(), what, detail)).to.equal("ok");
+        expect(events, what).to.deep.equal(["call", "wait 1000", "call"]);
+      }
+    });
+
+    it("R4.1 calls onRetry(attempt, delaySec, error) before each wait", async () => {
+      const { events, fn, sleep, detail } = journal();
+      const retries: unknown[][] = [];
+      const onRetry = (attempt: number, delaySec: number, error: unknown) => {
+        events.push(`onRetry ${attempt} ${delaySec}`);
+        retries.push([attempt, delaySec, (error as Error).message]);
+      };
+      await rejectsWithin(exponentialBackoff(3, 0.25, 1, { log: () => {}, sleep, onRetry })(fn)(), "exponentialBackoff(3, 0.25, 1) around a function that always fails", detail);
+      expect(events).to.deep.equal(["call", "onRetry 1 0.25", "wait 250", "call", "onRetry 2 0.5", "wait 500", "call"]);
+      expect(retries).to.deep.equal([[1, 0.25, "failure 1"], [2, 0.5, "failure 2"]]);
+    });
+
+    it("R4.1 with maxAttempts 1: one call, no wait, no line, then IORetryExhausted with attempts 1", async () => {
+      const { events, fn, sleep, detail } = journal();
+      const { log, lines } = captureLog();
+      const error = (await rejectsWithin(exponentialBackoff(1, 1, 1, { log, sleep })(fn)(), "exponentialBackoff(1, 1, 1) around a failing function", detail)) as IORetryExhausted;
+      expect(events).to.deep.equal(["call"]);
+      expect(lines).to.deep.equal([]);
+      expect(error).to.be.instanceOf(IORetryExhausted);
+      expect(error.attempts).to.equal(1);
+      expect(error.message).to.equal("flakyRead: all 1 attempts failed; last error: Error: failure 1");
+    });
+
+    it("R4.x given: the wrapper keeps the wrapped function's name (like functools.wraps)", () => {
+      expect(exponentialBackoff(2, 1, 1)(async function fetchReading() {}).name).to.equal("fetchReading");
+      class Reader {
+        @exponentialBackoff(2, 1, 1)
+        async read() {}
+      }
+      expect(new Reader().read.name).to.equal("read");
     });
 
     it("R4.1 decorates a method: `this` and arguments pass through (standard decorators)", async () => {
@@ -156,11 +255,46 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
     });
 
     it("R4.2 instances are callable and pass `this`, arguments and results through", async () => {
-      const breaker = new CircuitBreakerDecorator(async (a: number, b: number) => a + b, { failureThreshold: 2, recoveryTimeout: 1 });
+      const breaker = new CircuitBreakerDecorator(async function (this: { base: number } | undefined, a: number, b: number) {
+        return (this?.base ?? 0) + a + b;
+      }, { failureThreshold: 2, recoveryTimeout: 1 });
+      expect(await settles(breaker(2, 3), "breaker(2, 3)")).to.equal(5);
+      expect(await settles(breaker.call({ base: 10 }, 2, 3), "breaker.call({ base: 10 }, 2, 3)")).to.equal(15);
+      expect(breaker.state).to.equal("CLOSED");
+    });
+
+    it("R4.x given: a callable class built without code generation; its state is private", () => {
+      const breaker = new CircuitBreakerDecorator(async function readSensor() {}, { failureThreshold: 2, recoveryTimeout: 1 });
       expect(typeof breaker).to.equal("function");
       expect(breaker).to.be.instanceOf(CircuitBreakerDecorator);
-      expect(await breaker(2, 3)).to.equal(5);
-      expect(breaker.state).to.equal("CLOSED");
+      expect(breaker.name).to.equal("circuitBreaker(readSensor)");
+      expect(Object.keys(breaker), "own enumerable properties").to.deep.equal([]);
+      expect(Object.getOwnPropertyNames(breaker).sort(), "own properties").to.deep.equal(["length", "name"]);
+      expect([breaker.failureThreshold, breaker.recoveryTimeout]).to.deep.equal([2, 1]);
+    });
+
+    it("R4.x given: works where code generation from strings is disallowed (no EvalError)", async () => {
+      // Compile the two given files and run them in a realm with codeGeneration.strings = false, as
+      // `node --disallow-code-generation-from-strings` or a content-security policy would.
+      const load = (file: string) =>
+        typescript.transpileModule(fs.readFileSync(path.join(__dirname, "../src/ex4-resilience", file), "utf8"), {
+          compilerOptions: { target: typescript.ScriptTarget.ES2022, module: typescript.ModuleKind.CommonJS },
+        }).outputText;
+      const context = vm.createContext({ performance }, { codeGeneration: { strings: false, wasm: false } });
+      const modules: Record<string, object> = { "./errors": { CircuitOpenError: class extends Error {} } };
+      const run = (file: string, key: string) => {
+        const exports = {};
+        vm.runInContext(`(function (exports, require) { ${load(file)}\n})`, context)(exports, (id: string) => modules[id]);
+        modules[key] = exports;
+      };
+      run("Callable.ts", "./Callable");
+      run("CircuitBreakerDecorator.ts", "./CircuitBreakerDecorator");
+      expect(() => vm.runInContext("new Function('return 1')", context), "the realm refuses code generation").to.throw(/Code generation from strings disallowed/);
+      const { CircuitBreakerDecorator: Breaker } = modules["./CircuitBreakerDecorator"] as typeof lib;
+      let breaker: CircuitBreakerDecorator<() => Promise<number>> | undefined;
+      expect(() => (breaker = new Breaker(async () => 42, { failureThreshold: 1, recoveryTimeout: 1 }))).to.not.throw();
+      expect(breaker).to.be.instanceOf(Breaker);
+      expect(typeof breaker).to.equal("function");
     });
 
     it("R4.2 opens on the failureThreshold-th consecutive failure; a success resets the count", async () => {
@@ -189,7 +323,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       await rejected(breaker());
       const error = await rejected(breaker());
       expect(error).to.be.instanceOf(CircuitOpenError);
-      expect((error as Error).message).to.match(/OPEN after 1 consecutive failures; trial in 5\.000s/);
+      expect((error as Error).message, "the CircuitOpenError's message names the state").to.include("OPEN");
       expect(fn.callCount).to.equal(1);
     });
 
@@ -260,6 +394,104 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       release();
       expect(await trial).to.equal("ok");
       expect(breaker.state).to.equal("CLOSED");
+    });
+
+    it("R4.2 while CLOSED, concurrent calls all run (only HALF_OPEN limits calls to one)", async () => {
+      const pending: (() => void)[] = [];
+      const fn = sinon.spy(() => new Promise<string>((resolve) => pending.push(() => resolve("ok"))));
+      const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 2, recoveryTimeout: 1 });
+      const calls = [breaker(), breaker(), breaker()];
+      await clock.tickAsync(0);
+      expect(fn.callCount, "calls that reached fn out of 3 concurrent calls while CLOSED").to.equal(3);
+      pending.forEach((release) => release());
+      expect(await settles(Promise.all(calls), "three concurrent calls while CLOSED")).to.deep.equal(["ok", "ok", "ok"]);
+      expect(breaker.state).to.equal("CLOSED");
+    });
+
+    /** A breaker over a function whose calls each wait until the test settles them, in any order. */
+    function controlled(options: { failureThreshold: number; recoveryTimeout: number }) {
+      const calls: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
+      const changes: string[] = [];
+      const breaker = new CircuitBreakerDecorator(
+        () => new Promise<string>((resolve, reject) => calls.push({ resolve, reject })),
+        { ...options, onStateChange: (from, to) => changes.push(`${from}->${to}`) },
+      );
+      return { breaker, calls, changes };
+    }
+
+    it("R4.2 a late success (its call started while CLOSED) after the circuit opened does not close it", async () => {
+      const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 10 });
+      const late = breaker();
+      const failing = rejected(breaker());
+      await clock.tickAsync(0);
+      calls[1].reject(new IOError("down"));
+      await failing;
+      expect(breaker.state).to.equal("OPEN");
+      calls[0].resolve("late");
+      expect(await settles(late, "the late call"), "the late call still returns its result").to.equal("late");
+      expect(breaker.state, "state after a late success while OPEN").to.equal("OPEN");
+      expect(changes).to.deep.equal(["CLOSED->OPEN"]);
+      expect(await rejected(breaker())).to.be.instanceOf(CircuitOpenError);
+      expect(calls).to.have.length(2);
+    });
+
+    it("R4.2 a late failure while OPEN neither restarts the recovery timeout nor reports OPEN -> OPEN", async () => {
+      const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 1 });
+      const late = rejected(breaker());
+      const failing = rejected(breaker());
+      await clock.tickAsync(0);
+      calls[1].reject(new IOError("down"));
+      await failing;
+      await clock.tickAsync(600);
+      calls[0].reject(new IOError("late"));
+      expect(await settles(late, "the late call"), "the late call still throws its own error").to.have.property("message", "late");
+      await clock.tickAsync(400);
+      expect(breaker.state, "state 1000 ms after opening (recoveryTimeout 1 s), a late failure at 600 ms").to.equal("HALF_OPEN");
+      const trial = breaker();
+      await clock.tickAsync(0);
+      expect(calls, "calls made: the trial was let through").to.have.length(3);
+      calls[2].resolve("up");
+      expect(await settles(trial, "the trial")).to.equal("up");
+      expect(changes).to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
+    });
+
+    it("R4.2 a late result during the HALF_OPEN trial changes nothing: still one trial, and it decides", async () => {
+      for (const outcome of ["success", "failure"] as const) {
+        const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 1 });
+        const late = breaker().catch((error: Error) => error);
+        const failing = rejected(breaker());
+        await clock.tickAsync(0);
+        calls[1].reject(new IOError("down"));
+        await failing;
+        await clock.tickAsync(1000);
+        const trial = breaker();
+        await clock.tickAsync(0);
+        if (outcome === "success") calls[0].resolve("late");
+        else calls[0].reject(new IOError("late"));
+        await settles(late, `the late call (${outcome})`);
+        expect(breaker.state, `state during the trial after a late ${outcome}`).to.equal("HALF_OPEN");
+        expect(await rejected(breaker()), `a call during the trial after a late ${outcome}`).to.be.instanceOf(CircuitOpenError);
+        expect(calls, `calls made after a late ${outcome}`).to.have.length(3);
+        calls[2].resolve("up");
+        expect(await settles(trial, "the trial")).to.equal("up");
+        expect(changes, `state changes with a late ${outcome}`).to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
+      }
+    });
+
+    it("R4.2 failureThreshold 1 opens on the first failure; onStateChange never reports a state to itself", async () => {
+      const changes: string[] = [];
+      const fn = sinon.spy(async () => {
+        throw new IOError("down");
+      });
+      const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 0.5, onStateChange: (f, t) => changes.push(`${f}->${t}`) });
+      await rejected(breaker());
+      expect(breaker.state).to.equal("OPEN");
+      for (let i = 0; i < 3; i++) {
+        await clock.tickAsync(500);
+        await rejected(breaker());
+      }
+      expect(fn.callCount).to.equal(4);
+      expect(changes).to.deep.equal(["CLOSED->OPEN", ...Array(3).fill(["OPEN->HALF_OPEN", "HALF_OPEN->OPEN"]).flat()]);
     });
 
     it("R4.x given: CircuitBreakerDecorator validates its arguments", () => {
