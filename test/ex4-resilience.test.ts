@@ -6,6 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as lib from "../src/ex4-resilience";
+import * as backoffModule from "../src/ex4-resilience/exponentialBackoff";
+import * as breakerModule from "../src/ex4-resilience/CircuitBreakerDecorator";
 import {
   CircuitBreakerDecorator,
   CircuitOpenError,
@@ -519,66 +521,179 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
   });
 
   describe("R4.4 UnreliableSensorSource", () => {
-    it("R4.4 a raw read fails with IOError at the configured rate", () => {
-      const source = new UnreliableSensorSource({ random: createRandom(9), log: () => {} });
-      let failures = 0;
-      for (let i = 0; i < 5000; i++) {
-        try {
-          const value = source.readOnce();
-          expect(value).to.be.within(0, 100);
-        } catch (error) {
-          expect(error).to.be.instanceOf(IOError);
-          failures++;
-        }
+    it("R4.4 a raw read fails with IOError at the configured rate, drawn from the source's random", () => {
+      const failed = (failureRate: number, seed: number) => {
+        const source = new UnreliableSensorSource({ random: createRandom(seed), failureRate, log: () => {} });
+        const pattern = Array.from({ length: 3000 }, () => {
+          try {
+            source.readOnce();
+            return false;
+          } catch (error) {
+            expect(error, `what readOnce() throws (failureRate ${failureRate})`).to.be.instanceOf(IOError);
+            return true;
+          }
+        });
+        expect(source.rawReads).to.equal(3000);
+        return pattern;
+      };
+      for (const [failureRate, low, high] of [[0.4, 0.37, 0.43], [0, 0, 0], [1, 1, 1]] as const) {
+        const share = failed(failureRate, 9).filter(Boolean).length / 3000;
+        expect(share, `share of 3000 raw reads that failed, failureRate ${failureRate}`).to.be.within(low, high);
       }
-      expect(failures / 5000).to.be.within(0.37, 0.43);
-      expect(source.rawReads).to.equal(5000);
+      expect(failed(0.4, 9), "which reads fail, for a second source seeded alike").to.deep.equal(failed(0.4, 9));
       expect(() => new UnreliableSensorSource({ failureRate: 2 })).to.throw(TypeError, /failureRate/);
     });
 
-    it("R4.4 read() retries raw reads with backoff; the breaker wraps read", async () => {
-      const always = new UnreliableSensorSource({ failureRate: 1, maxAttempts: 3, baseDelaySec: 1, maxDelaySec: 1, failureThreshold: 2, log: () => {} });
-      const first = rejected(always.guardedRead());
-      await clock.tickAsync(2000);
-      expect(await first).to.be.instanceOf(IORetryExhausted);
-      expect(always.rawReads).to.equal(3);
-      const second = rejected(always.guardedRead());
-      await clock.tickAsync(2000);
-      expect(await second).to.be.instanceOf(IORetryExhausted);
-      expect(always.guardedRead.state).to.equal("OPEN");
-      expect(await rejected(always.guardedRead())).to.be.instanceOf(CircuitOpenError);
-      expect(always.rawReads).to.equal(6);
+    it("R4.4 readings are spread over [0, 100) and come from the source's random (same seed, same readings)", () => {
+      const readings = (seed: number) => {
+        const source = new UnreliableSensorSource({ random: createRandom(seed), failureRate: 0, log: () => {} });
+        return Array.from({ length: 2000 }, () => source.readOnce());
+      };
+      const values = readings(3);
+      for (const value of values) expect(value, "a reading").to.be.a("number").within(0, 100).and.lessThan(100);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      expect(mean, "mean of 2000 readings").to.be.within(45, 55);
+      expect(new Set(values).size, "distinct values among 2000 readings").to.be.greaterThan(1000);
+      expect(values.filter((v) => v < 10).length, "readings below 10 (about 10% expected)").to.be.within(120, 280);
+      expect(values.filter((v) => v >= 90).length, "readings of 90 or more (about 10% expected)").to.be.within(120, 280);
+      expect(readings(3), "readings from a second source seeded alike").to.deep.equal(values);
+      expect(readings(4), "readings from a source with another seed").to.not.deep.equal(values);
     });
 
-    it("R4.4 stream(n) is an async generator of readings through the breaker", async () => {
-      const source = new UnreliableSensorSource({ failureRate: 0, log: () => {} });
-      const readings = [];
-      for await (const r of source.stream(3)) readings.push(r);
-      expect(readings.map((r) => r.index)).to.deep.equal([0, 1, 2]);
-      expect(source.rawReads).to.equal(3);
+    /** A source whose guardedRead is a test-local fake, so the stream is tested without R4.1/R4.2. */
+    function sourceReading(values: (number | Error)[]) {
+      const source = new UnreliableSensorSource({ log: () => {} });
+      const guardedRead = sinon.spy(async () => {
+        const next = values.shift();
+        if (next === undefined) throw new Error("test: no more values");
+        if (next instanceof Error) throw next;
+        return next;
+      });
+      Object.defineProperty(source, "guardedRead", { value: guardedRead });
+      return { source, guardedRead };
+    }
+
+    it("R4.4 stream(n) yields n readings { index, value } from guardedRead, one read per reading", async () => {
+      for (const n of [0, 1, 3]) {
+        const { source, guardedRead } = sourceReading([10, 20.5, 30]);
+        const readings: unknown[] = [];
+        for await (const r of source.stream(n)) readings.push(r);
+        expect(readings, `stream(${n}) over readings 10, 20.5, 30`).to.deep.equal([{ index: 0, value: 10 }, { index: 1, value: 20.5 }, { index: 2, value: 30 }].slice(0, n));
+        expect(guardedRead.callCount, `guardedRead calls for stream(${n})`).to.equal(n);
+      }
+    });
+
+    it("R4.4 stream(n) is lazy and ends with a failed read's error; leaving early stops reading", async () => {
+      const { source, guardedRead } = sourceReading([1, 2, 3]);
+      const stream = source.stream(3);
+      expect(guardedRead.callCount, "reads before the first next()").to.equal(0);
+      expect(await stream.next()).to.deep.equal({ done: false, value: { index: 0, value: 1 } });
+      expect(await stream.return(undefined)).to.deep.equal({ done: true, value: undefined });
+      expect(guardedRead.callCount, "reads after leaving after one reading").to.equal(1);
+
+      const refused = new CircuitOpenError("circuit OPEN");
+      const failing = sourceReading([1, refused, 3]);
+      const seen: unknown[] = [];
+      const error = await rejected((async () => {
+        for await (const r of failing.source.stream(3)) seen.push(r);
+      })());
+      expect(seen, "readings before the failed read").to.deep.equal([{ index: 0, value: 1 }]);
+      expect(error, "the stream's error").to.equal(refused);
+      expect(failing.guardedRead.callCount, "reads: none after the failed one").to.equal(2);
+    });
+
+    it("R4.4 read is readOnce with exponentialBackoff; guardedRead is read behind a CircuitBreakerDecorator, with the options' policy", async () => {
+      // Test-local fakes stand in for R4.1 and R4.2, so this checks only the wiring.
+      const backoffs: unknown[][] = [];
+      sinon.replace(backoffModule, "exponentialBackoff", ((...args: unknown[]) => {
+        backoffs.push(args);
+        return (fn: () => unknown) => Object.assign(async () => fn(), { backedOff: true });
+      }) as never);
+      const breakers: unknown[][] = [];
+      class FakeBreaker {
+        constructor(readonly fn: unknown, options: unknown) {
+          breakers.push([fn, options]);
+        }
+      }
+      sinon.replace(breakerModule, "CircuitBreakerDecorator", FakeBreaker as never);
+      try {
+        const [log, sleep, onRetry, retryIf, now, onStateChange] = [() => {}, async () => {}, () => {}, () => true, () => 0, () => {}];
+        const source = new UnreliableSensorSource({
+          failureRate: 0, maxAttempts: 4, baseDelaySec: 0.2, maxDelaySec: 2, failureThreshold: 5, recoveryTimeout: 7,
+          log, sleep, onRetry, retryIf, now, onStateChange,
+        });
+        expect(backoffs, "exponentialBackoff calls: (maxAttempts, baseDelaySec, maxDelaySec, options)").to.have.length(1);
+        expect(backoffs[0].slice(0, 3), "exponentialBackoff(maxAttempts, baseDelaySec, maxDelaySec, …)").to.deep.equal([4, 0.2, 2]);
+        expect(backoffs[0][3], "exponentialBackoff's options").to.include({ log, sleep, onRetry, retryIf });
+        expect(source.read, "read: what exponentialBackoff(…) returned for it").to.have.property("backedOff", true);
+        const readOnce = sinon.stub(source, "readOnce").returns(42);
+        expect(await source.read(), "read() with readOnce returning 42").to.equal(42);
+        expect(readOnce.callCount, "readOnce calls for one read()").to.equal(1);
+        expect(breakers, "CircuitBreakerDecorator constructions").to.have.length(1);
+        expect(source.guardedRead, "guardedRead").to.be.instanceOf(FakeBreaker);
+        expect(breakers[0][0], "the function the breaker wraps").to.equal(source.read);
+        expect(breakers[0][1], "the breaker's options").to.include({ failureThreshold: 5, recoveryTimeout: 7, now, onStateChange });
+        breakers.length = backoffs.length = 0;
+        new UnreliableSensorSource();
+        expect(backoffs[0].slice(0, 3), "exponentialBackoff arguments by default").to.deep.equal([3, 0.1, 1]);
+        expect(breakers[0][1], "the breaker's options by default").to.include({ failureThreshold: 3, recoveryTimeout: 2 });
+      } finally {
+        sinon.restore();
+      }
     });
   });
 
   describe("R4.5 main block", () => {
     it("R4.5 makes 30 reads, counts each outcome separately, and prints the totals; same seed, same output", async () => {
       const first = captureLog();
-      const result = await runExercise4Demo({ seed: 15, log: first.log });
+      const result = await settles(runExercise4Demo({ seed: 15, log: first.log }), "runExercise4Demo({ seed: 15 })");
       const second = captureLog();
-      await runExercise4Demo({ seed: 15, log: second.log });
-      expect(second.lines).to.deep.equal(first.lines);
+      await settles(runExercise4Demo({ seed: 15, log: second.log }), "runExercise4Demo({ seed: 15 }), again");
+      expect(second.lines, "the output of a second run with seed 15").to.deep.equal(first.lines);
       expect(result.attempted).to.equal(30);
-      expect(result.succeeded + result.retryExhausted + result.circuitOpen).to.equal(30);
-      expect(result.retryExhausted).to.be.greaterThan(0);
-      expect(result.circuitOpen).to.be.greaterThan(0);
-      const text = first.lines.join("\n");
-      expect(text).to.match(/gave up after 2 attempts/);
-      expect(text).to.match(/skipped, .*circuit OPEN/);
-      expect(first.lines[first.lines.length - 1]).to.equal(
-        `totals: reads attempted 30, successful ${result.succeeded}, IORetryExhausted ${result.retryExhausted}, CircuitOpenError ${result.circuitOpen}` +
-          ` (raw sensor reads ${result.rawReads}, simulated time ${first.lines[first.lines.length - 1].match(/time ([\d.]+)s/)![1]}s)`,
-      );
-      expect(result.events.filter((e) => e.kind === "read")).to.have.length(30);
+      expect(result.succeeded + result.retryExhausted + result.circuitOpen, "successful + IORetryExhausted + CircuitOpenError").to.equal(30);
+      expect(result.retryExhausted, "IORetryExhausted count with seed 15").to.be.greaterThan(0);
+      expect(result.circuitOpen, "CircuitOpenError count with seed 15").to.be.greaterThan(0);
+      const reads = result.events.filter((e) => e.kind === "read");
+      expect(reads).to.have.length(30);
+      for (let i = 1; i < reads.length; i++) {
+        expect(reads[i].t - reads[i - 1].t, `simulated ms between reads ${i} and ${i + 1} (intervalMs 200)`).to.be.at.least(200);
+      }
       expect(clock.now).to.equal(0);
+    });
+
+    it("R4.5 prints one line per read, saying what happened: the value, gave up, or skipped", async () => {
+      const { log, lines } = captureLog();
+      const result = await settles(runExercise4Demo({ seed: 15, log }), "runExercise4Demo({ seed: 15 })");
+      const readLines = lines.filter((line) => /^read \d+:/.test(line));
+      const outcomes = result.events.flatMap((e) => (e.kind === "read" ? [e.outcome] : []));
+      expect(readLines, "lines starting with `read <i>:`").to.have.length(30);
+      const counted = { ok: 0, exhausted: 0, open: 0 };
+      readLines.forEach((line, i) => {
+        const expected = { ok: /^read \d+: \d+\.\d\d$/, exhausted: /^read \d+: gave up after 2 attempts \(.+\)$/, open: /^read \d+: skipped, .*OPEN/ }[outcomes[i]];
+        expect(line, `line for read ${i + 1}, whose outcome was "${outcomes[i]}"`).to.match(expected);
+        expect(line.startsWith(`read ${i + 1}:`), `line ${JSON.stringify(line)} numbers read ${i + 1}`).to.equal(true);
+        counted[outcomes[i]]++;
+      });
+      expect([result.succeeded, result.retryExhausted, result.circuitOpen], "totals against the lines").to.deep.equal([counted.ok, counted.exhausted, counted.open]);
+      const totals = lines.filter((line) => line.startsWith("totals:"));
+      expect(totals, "totals lines").to.have.length(1);
+      expect(totals[0]).to.match(
+        new RegExp(`^totals: reads attempted 30, successful ${result.succeeded}, IORetryExhausted ${result.retryExhausted}, CircuitOpenError ${result.circuitOpen} \\(raw sensor reads ${result.rawReads}, simulated time \\d+\\.\\ds\\)$`),
+      );
+      expect(lines[lines.length - 1], "the last line").to.equal(totals[0]);
+      for (const line of lines) expect(line, "a printed line: no number with more than 3 decimals").to.not.match(/\d\.\d{4,}/);
+    });
+
+    it("R4.5 an error that is neither IORetryExhausted nor CircuitOpenError is not counted: it stops the main block", async () => {
+      const seeded = createRandom(15);
+      let draws = 0;
+      const random = () => {
+        if (++draws === 12) throw new TypeError("random source broke");
+        return seeded();
+      };
+      const error = await rejectsWithin(runExercise4Demo({ seed: 15, random, log: () => {} }), "runExercise4Demo with a random source that throws a TypeError on its 12th draw");
+      expect(error, "what the main block throws").to.be.instanceOf(TypeError).with.property("message", "random source broke");
     });
   });
 });

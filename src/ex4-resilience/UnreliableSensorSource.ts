@@ -54,6 +54,11 @@ export class UnreliableSensorSource {
     if (!(this.failureRate >= 0 && this.failureRate <= 1)) {
       throw new TypeError(`UnreliableSensorSource: failureRate: expected a number in [0, 1], got ${String(options.failureRate)}`);
     }
+    // TODO(R4.4): apply the seed's decorators: this.read is readOnce retried with
+    // exponentialBackoff(maxAttempts, baseDelaySec, maxDelaySec, { log, sleep, onRetry, retryIf }) from the
+    // options (defaults 3, 0.1, 1), and this.guardedRead is this.read behind
+    // new CircuitBreakerDecorator(…, { failureThreshold, recoveryTimeout, now, onStateChange }) (defaults 3, 2).
+    // BEGIN SOLUTION R4.4
     const backoff = exponentialBackoff(options.maxAttempts ?? 3, options.baseDelaySec ?? 0.1, options.maxDelaySec ?? 1, {
       log: options.log ?? defaultLog,
       sleep: options.sleep,
@@ -68,6 +73,7 @@ export class UnreliableSensorSource {
       now: options.now,
       onStateChange: options.onStateChange,
     });
+    // END SOLUTION
   }
 
   /** One raw read: a value in [0, 100), or IOError with probability `failureRate`. */
