@@ -21,7 +21,7 @@ import {
 } from "../src/ex4-resilience";
 import { createRandom } from "../src/shared/Random";
 import { captureLog, rejected } from "./helpers/capture";
-import { journal, rejectsWithin, settles } from "./helpers/ex4";
+import { handled, journal, rejectsWithin, settles } from "./helpers/ex4";
 
 let clock: sinon.SinonFakeTimers;
 
@@ -74,19 +74,19 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const { events, fn, sleep, detail } = journal(2);
       const { log, lines } = captureLog();
       const result = await settles(exponentialBackoff(5, 0.5, 3, { log, sleep })(fn)(), "a call that fails twice, then succeeds", detail);
-      expect(result).to.equal("ok");
+      expect(result, "result").to.equal("ok");
       expect(events, "calls and waits (ms) for exponentialBackoff(5, 0.5, 3), two failures then success").to.deep.equal([
         "call", "wait 500", "call", "wait 1000", "call",
       ]);
-      expect(lines).to.have.length(2);
+      expect(lines, "retry lines printed").to.have.length(2);
     });
 
     it("R4.1 waits exactly the schedule: no retry a millisecond early, the retry at the delay", async () => {
       const fn = flaky(3);
       const { log, lines } = captureLog();
-      const call = exponentialBackoff(5, 1, 3, { log })(fn)();
+      const call = handled(exponentialBackoff(5, 1, 3, { log })(fn)());
       await clock.tickAsync(0);
-      expect(fn.callCount).to.equal(1);
+      expect(fn.callCount, "calls at once").to.equal(1);
       for (const [delayMs, calls] of [[1000, 2], [2000, 3], [3000, 4]] as const) {
         await clock.tickAsync(delayMs - 1);
         expect(fn.callCount, `calls ${delayMs - 1} ms after attempt ${calls - 1} failed (its wait is ${delayMs} ms)`).to.equal(calls - 1);
@@ -94,7 +94,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         expect(fn.callCount, `calls ${delayMs} ms after attempt ${calls - 1} failed`).to.equal(calls);
       }
       expect(await settles(call, "the call after its fourth attempt succeeded")).to.equal("ok");
-      expect(lines).to.deep.equal([
+      expect(lines, "retry lines for exponentialBackoff(5, 1, 3) and three failures").to.deep.equal([
         "call: attempt 1/5 failed (fail, 2 left); retrying in 1s",
         "call: attempt 2/5 failed (fail, 1 left); retrying in 2s",
         "call: attempt 3/5 failed (fail, 0 left); retrying in 3s",
@@ -103,9 +103,9 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
 
     it("R4.1 returns the first success at once, without waiting or printing", async () => {
       const { log, lines } = captureLog();
-      expect(await exponentialBackoff(3, 1, 1, { log })(flaky(0))()).to.equal("ok");
-      expect(lines).to.deep.equal([]);
-      expect(clock.now).to.equal(0);
+      expect(await settles(exponentialBackoff(3, 1, 1, { log })(flaky(0))(), "a call that succeeds at once"), "result").to.equal("ok");
+      expect(lines, "lines printed").to.deep.equal([]);
+      expect(clock.now, "fake ms passed").to.equal(0);
     });
 
     it("R4.1 makes no attempt after the last, and gives up with IORetryExhausted carrying the last error", async () => {
@@ -113,11 +113,11 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const call = rejected(exponentialBackoff(3, 0.1, 1, { log: () => {} })(fn)());
       await clock.tickAsync(60_000);
       const error = (await settles(call, "exponentialBackoff(3, 0.1, 1) around a function that always fails, 60 s later")) as IORetryExhausted;
-      expect(fn.callCount).to.equal(3);
-      expect(error).to.be.instanceOf(IORetryExhausted);
-      expect(error.attempts).to.equal(3);
-      expect(error.cause).to.be.instanceOf(IOError).with.property("message", "fail, 7 left");
-      expect(error.message).to.equal("call: all 3 attempts failed; last error: IOError: fail, 7 left");
+      expect(fn.callCount, "calls of exponentialBackoff(3, 0.1, 1) around a function that always fails").to.equal(3);
+      expect(error, "what it throws").to.be.instanceOf(IORetryExhausted);
+      expect(error.attempts, "IORetryExhausted.attempts").to.equal(3);
+      expect(error.cause, "IORetryExhausted.cause: the last error").to.be.instanceOf(IOError).with.property("message", "fail, 7 left");
+      expect(error.message, "IORetryExhausted.message").to.equal("call: all 3 attempts failed; last error: IOError: fail, 7 left");
     });
 
     it("R4.1 an error that retryIf rejects is thrown at once, as it is: no wait, no line, no IORetryExhausted", async () => {
@@ -154,19 +154,19 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         retries.push([attempt, delaySec, (error as Error).message]);
       };
       await rejectsWithin(exponentialBackoff(3, 0.25, 1, { log: () => {}, sleep, onRetry })(fn)(), "exponentialBackoff(3, 0.25, 1) around a function that always fails", detail);
-      expect(events).to.deep.equal(["call", "onRetry 1 0.25", "wait 250", "call", "onRetry 2 0.5", "wait 500", "call"]);
-      expect(retries).to.deep.equal([[1, 0.25, "failure 1"], [2, 0.5, "failure 2"]]);
+      expect(events, "calls, onRetry calls and waits for exponentialBackoff(3, 0.25, 1)").to.deep.equal(["call", "onRetry 1 0.25", "wait 250", "call", "onRetry 2 0.5", "wait 500", "call"]);
+      expect(retries, "onRetry arguments: attempt, delaySec, error message").to.deep.equal([[1, 0.25, "failure 1"], [2, 0.5, "failure 2"]]);
     });
 
     it("R4.1 with maxAttempts 1: one call, no wait, no line, then IORetryExhausted with attempts 1", async () => {
       const { events, fn, sleep, detail } = journal();
       const { log, lines } = captureLog();
       const error = (await rejectsWithin(exponentialBackoff(1, 1, 1, { log, sleep })(fn)(), "exponentialBackoff(1, 1, 1) around a failing function", detail)) as IORetryExhausted;
-      expect(events).to.deep.equal(["call"]);
-      expect(lines).to.deep.equal([]);
-      expect(error).to.be.instanceOf(IORetryExhausted);
-      expect(error.attempts).to.equal(1);
-      expect(error.message).to.equal("flakyRead: all 1 attempts failed; last error: Error: failure 1");
+      expect(events, "calls and waits for exponentialBackoff(1, 1, 1)").to.deep.equal(["call"]);
+      expect(lines, "lines printed").to.deep.equal([]);
+      expect(error, "what it throws").to.be.instanceOf(IORetryExhausted);
+      expect(error.attempts, "IORetryExhausted.attempts").to.equal(1);
+      expect(error.message, "IORetryExhausted.message").to.equal("flakyRead: all 1 attempts failed; last error: Error: failure 1");
     });
 
     it("R4.x given: the wrapper keeps the wrapped function's name (like functools.wraps)", () => {
@@ -189,10 +189,10 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         }
       }
       const reader = new Reader();
-      const result = reader.read(1, "x");
+      const result = handled(reader.read(1, "x"));
       await clock.tickAsync(10);
-      expect(await result).to.equal("1x");
-      expect(reader.calls).to.deep.equal([[1, "x"], [1, "x"]]);
+      expect(await settles(result, "reader.read(1, \"x\") failing once"), "result").to.equal("1x");
+      expect(reader.calls, "arguments of each attempt").to.deep.equal([[1, "x"], [1, "x"]]);
     });
 
     it("R4.1 decorates a method in a tslab cell (experimentalDecorators, TypeScript 5.0)", async () => {
@@ -213,9 +213,10 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const scope: { result?: Promise<number> } = {};
       const lines: string[] = [];
       new Function("require", "exports", "scope", "lines", `let result; ${out.outputText}; scope.result = result;`)(() => lib, {}, scope, lines);
+      if (scope.result) handled(scope.result);
       await clock.tickAsync(1500);
-      expect(await scope.result).to.equal(3);
-      expect(lines).to.deep.equal(["go: attempt 1/3 failed (no); retrying in 0.5s", "go: attempt 2/3 failed (no); retrying in 1s"]);
+      expect(await settles(scope.result!, "the cell's go() failing twice"), "result").to.equal(3);
+      expect(lines, "retry lines").to.deep.equal(["go: attempt 1/3 failed (no); retrying in 0.5s", "go: attempt 2/3 failed (no); retrying in 1s"]);
     });
 
     it("R4.1 an abort cancels a pending wait at once and makes no further attempt", async () => {
@@ -225,9 +226,9 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       await clock.tickAsync(5000);
       controller.abort(new Error("stop"));
       const error = await call;
-      expect(error).to.be.instanceOf(Error).with.property("message", "stop");
+      expect(error, "what an abort during the first wait throws: the signal's reason").to.be.instanceOf(Error).with.property("message", "stop");
       await clock.tickAsync(60_000);
-      expect(fn.callCount).to.equal(1);
+      expect(fn.callCount, "calls after the abort").to.equal(1);
     });
 
     it("R4.x given: exponentialBackoff validates its arguments", () => {
@@ -241,13 +242,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
     it("R4.1 prints with console.log by default", async () => {
       const stub = sinon.stub(console, "log");
       try {
-        const call = exponentialBackoff(2, 0.001, 0.001)(flaky(1))();
+        const call = handled(exponentialBackoff(2, 0.001, 0.001)(flaky(1))());
         await clock.tickAsync(1);
         await call;
       } finally {
         stub.restore();
       }
-      expect(stub.firstCall.args[0]).to.match(/attempt 1\/2 failed/);
+      expect(stub.firstCall?.args[0], "the first console.log line").to.match(/attempt 1\/2 failed/);
     });
   });
 
@@ -310,13 +311,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       await rejected(breaker());
       fail = false;
       await breaker();
-      expect(breaker.consecutiveFailures).to.equal(0);
+      expect(breaker.consecutiveFailures, "consecutiveFailures after 2 failures and a success").to.equal(0);
       fail = true;
       await rejected(breaker());
       await rejected(breaker());
-      expect(breaker.state).to.equal("CLOSED");
-      expect(await rejected(breaker())).to.be.instanceOf(IOError);
-      expect(breaker.state).to.equal("OPEN");
+      expect(breaker.state, "state after 2 consecutive failures (failureThreshold 3)").to.equal("CLOSED");
+      expect(await rejected(breaker()), "what the third failing call throws").to.be.instanceOf(IOError);
+      expect(breaker.state, "state after 3 consecutive failures (failureThreshold 3)").to.equal("OPEN");
     });
 
     it("R4.2 while OPEN it throws CircuitOpenError without calling the function", async () => {
@@ -324,9 +325,9 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 5 });
       await rejected(breaker());
       const error = await rejected(breaker());
-      expect(error).to.be.instanceOf(CircuitOpenError);
+      expect(error, "what a call while OPEN throws").to.be.instanceOf(CircuitOpenError);
       expect((error as Error).message, "the CircuitOpenError's message names the state").to.include("OPEN");
-      expect(fn.callCount).to.equal(1);
+      expect(fn.callCount, "calls that reached the function").to.equal(1);
     });
 
     it("R4.2 the recovery boundary: just before, still OPEN and not called; at the timeout, one trial", async () => {
@@ -334,13 +335,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 2 });
       await rejected(breaker());
       clock.tick(1999);
-      expect(breaker.state).to.equal("OPEN");
-      expect(await rejected(breaker())).to.be.instanceOf(CircuitOpenError);
-      expect(fn.callCount).to.equal(1);
+      expect(breaker.state, "state 1999 ms after opening (recoveryTimeout 2 s)").to.equal("OPEN");
+      expect(await rejected(breaker()), "a call 1999 ms after opening").to.be.instanceOf(CircuitOpenError);
+      expect(fn.callCount, "calls that reached the function").to.equal(1);
       clock.tick(1);
-      expect(breaker.state).to.equal("HALF_OPEN");
-      expect(await rejected(breaker())).to.be.instanceOf(IOError);
-      expect(fn.callCount).to.equal(2);
+      expect(breaker.state, "state 2000 ms after opening").to.equal("HALF_OPEN");
+      expect(await rejected(breaker()), "the trial call 2000 ms after opening").to.be.instanceOf(IOError);
+      expect(fn.callCount, "calls that reached the function, the trial included").to.equal(2);
     });
 
     it("R4.2 a trial success closes the circuit and resets the count", async () => {
@@ -357,9 +358,9 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       await rejected(breaker());
       clock.tick(1000);
       up = true;
-      expect(await breaker()).to.equal("up");
-      expect([breaker.state, breaker.consecutiveFailures]).to.deep.equal(["CLOSED", 0]);
-      expect(changes).to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
+      expect(await breaker(), "the trial's result").to.equal("up");
+      expect([breaker.state, breaker.consecutiveFailures], "[state, consecutiveFailures] after a trial success").to.deep.equal(["CLOSED", 0]);
+      expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
     });
 
     it("R4.2 a trial failure opens the circuit again and restarts the timeout", async () => {
@@ -368,12 +369,12 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       await rejected(breaker());
       clock.tick(1000);
       await rejected(breaker());
-      expect(breaker.state).to.equal("OPEN");
+      expect(breaker.state, "state after the trial failed").to.equal("OPEN");
       clock.tick(999);
-      expect(await rejected(breaker())).to.be.instanceOf(CircuitOpenError);
+      expect(await rejected(breaker()), "a call 999 ms after the trial failed (recoveryTimeout 1 s)").to.be.instanceOf(CircuitOpenError);
       clock.tick(1);
       await rejected(breaker());
-      expect(fn.callCount).to.equal(3);
+      expect(fn.callCount, "calls: first failure, failed trial, trial 1000 ms later").to.equal(3);
     });
 
     it("R4.2 exactly one trial runs when many calls arrive at once", async () => {
@@ -389,13 +390,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       );
       await rejected(breaker());
       clock.tick(1000);
-      const trial = breaker();
+      const trial = handled(breaker());
       const others = await Promise.allSettled([breaker(), breaker(), breaker()]);
-      expect(others.map((o) => o.status === "rejected" && o.reason instanceof CircuitOpenError)).to.deep.equal([true, true, true]);
-      expect(calls).to.equal(2);
-      release();
-      expect(await trial).to.equal("ok");
-      expect(breaker.state).to.equal("CLOSED");
+      expect(others.map((o) => o.status === "rejected" && o.reason instanceof CircuitOpenError), "is each of 3 calls during the trial refused with CircuitOpenError?").to.deep.equal([true, true, true]);
+      expect(calls, "calls that reached the function: the first failure and one trial").to.equal(2);
+      release?.();
+      expect(await settles(trial, "the trial"), "the trial's result").to.equal("ok");
+      expect(breaker.state, "state after the trial succeeded").to.equal("CLOSED");
     });
 
     it("R4.2 while CLOSED, concurrent calls all run (only HALF_OPEN limits calls to one)", async () => {
@@ -407,7 +408,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(fn.callCount, "calls that reached fn out of 3 concurrent calls while CLOSED").to.equal(3);
       pending.forEach((release) => release());
       expect(await settles(Promise.all(calls), "three concurrent calls while CLOSED")).to.deep.equal(["ok", "ok", "ok"]);
-      expect(breaker.state).to.equal("CLOSED");
+      expect(breaker.state, "state after three successes").to.equal("CLOSED");
     });
 
     /** A breaker over a function whose calls each wait until the test settles them, in any order. */
@@ -423,18 +424,19 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
 
     it("R4.2 a late success (its call started while CLOSED) after the circuit opened does not close it", async () => {
       const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 10 });
-      const late = breaker();
+      const late = handled(breaker());
       const failing = rejected(breaker());
       await clock.tickAsync(0);
+      expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
       calls[1].reject(new IOError("down"));
       await failing;
-      expect(breaker.state).to.equal("OPEN");
+      expect(breaker.state, "state after the second call failed").to.equal("OPEN");
       calls[0].resolve("late");
       expect(await settles(late, "the late call"), "the late call still returns its result").to.equal("late");
       expect(breaker.state, "state after a late success while OPEN").to.equal("OPEN");
-      expect(changes).to.deep.equal(["CLOSED->OPEN"]);
-      expect(await rejected(breaker())).to.be.instanceOf(CircuitOpenError);
-      expect(calls).to.have.length(2);
+      expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN"]);
+      expect(await rejected(breaker()), "a call after the late success").to.be.instanceOf(CircuitOpenError);
+      expect(calls, "calls that reached the function").to.have.length(2);
     });
 
     it("R4.2 a late failure while OPEN neither restarts the recovery timeout nor reports OPEN -> OPEN", async () => {
@@ -442,6 +444,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const late = rejected(breaker());
       const failing = rejected(breaker());
       await clock.tickAsync(0);
+      expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
       calls[1].reject(new IOError("down"));
       await failing;
       await clock.tickAsync(600);
@@ -449,12 +452,12 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(await settles(late, "the late call"), "the late call still throws its own error").to.have.property("message", "late");
       await clock.tickAsync(400);
       expect(breaker.state, "state 1000 ms after opening (recoveryTimeout 1 s), a late failure at 600 ms").to.equal("HALF_OPEN");
-      const trial = breaker();
+      const trial = handled(breaker());
       await clock.tickAsync(0);
       expect(calls, "calls made: the trial was let through").to.have.length(3);
       calls[2].resolve("up");
       expect(await settles(trial, "the trial")).to.equal("up");
-      expect(changes).to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
+      expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED"]);
     });
 
     it("R4.2 a late result during the HALF_OPEN trial changes nothing: still one trial, and it decides", async () => {
@@ -463,11 +466,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         const late = breaker().catch((error: Error) => error);
         const failing = rejected(breaker());
         await clock.tickAsync(0);
+        expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
         calls[1].reject(new IOError("down"));
         await failing;
         await clock.tickAsync(1000);
-        const trial = breaker();
+        const trial = handled(breaker());
         await clock.tickAsync(0);
+        expect(calls, "calls that reached the function, the trial included").to.have.length(3);
         if (outcome === "success") calls[0].resolve("late");
         else calls[0].reject(new IOError("late"));
         await settles(late, `the late call (${outcome})`);
@@ -487,13 +492,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       });
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 0.5, onStateChange: (f, t) => changes.push(`${f}->${t}`) });
       await rejected(breaker());
-      expect(breaker.state).to.equal("OPEN");
+      expect(breaker.state, "state after the first failure (failureThreshold 1)").to.equal("OPEN");
       for (let i = 0; i < 3; i++) {
         await clock.tickAsync(500);
         await rejected(breaker());
       }
-      expect(fn.callCount).to.equal(4);
-      expect(changes).to.deep.equal(["CLOSED->OPEN", ...Array(3).fill(["OPEN->HALF_OPEN", "HALF_OPEN->OPEN"]).flat()]);
+      expect(fn.callCount, "calls: the first failure and three failed trials").to.equal(4);
+      expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN", ...Array(3).fill(["OPEN->HALF_OPEN", "HALF_OPEN->OPEN"]).flat()]);
     });
 
     it("R4.x given: CircuitBreakerDecorator validates its arguments", () => {

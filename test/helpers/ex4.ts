@@ -53,3 +53,12 @@ export function journal(failures = Infinity, limit = 40) {
   };
   return { events, fn, sleep, detail: () => `calls and waits so far: ${events.join(", ")}${full() ? " …" : ""}` };
 }
+
+/**
+ * Marks `promise` as handled and returns it: a stub that rejects before the test awaits the promise then fails
+ * the test where it is awaited, without an unhandled-rejection warning.
+ */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
