@@ -225,10 +225,18 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const call = rejected(exponentialBackoff(5, 10, 10, { log: () => {}, signal: controller.signal })(fn)());
       await clock.tickAsync(5000);
       controller.abort(new Error("stop"));
-      const error = await call;
+      const error = await settles(call, "the call once aborted during its first wait");
       expect(error, "what an abort during the first wait throws: the signal's reason").to.be.instanceOf(Error).with.property("message", "stop");
       await clock.tickAsync(60_000);
       expect(fn.callCount, "calls after the abort").to.equal(1);
+    });
+
+    it("R4.1 an already aborted signal makes no attempt at all", async () => {
+      const { events, fn, sleep, detail } = journal();
+      const reason = new Error("stopped before");
+      const error = await rejectsWithin(exponentialBackoff(3, 1, 1, { log: () => {}, sleep, signal: AbortSignal.abort(reason) })(fn)(), "a call with an aborted signal", detail);
+      expect(error, "what it throws: the signal's reason").to.equal(reason);
+      expect(events, "calls and waits").to.deep.equal([]);
     });
 
     it("R4.x given: exponentialBackoff validates its arguments", () => {
@@ -307,24 +315,24 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         return 1;
       });
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 3, recoveryTimeout: 10 });
-      await rejected(breaker());
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
+      await rejectsWithin(breaker(), "breaker()");
       fail = false;
       await breaker();
       expect(breaker.consecutiveFailures, "consecutiveFailures after 2 failures and a success").to.equal(0);
       fail = true;
-      await rejected(breaker());
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
+      await rejectsWithin(breaker(), "breaker()");
       expect(breaker.state, "state after 2 consecutive failures (failureThreshold 3)").to.equal("CLOSED");
-      expect(await rejected(breaker()), "what the third failing call throws").to.be.instanceOf(IOError);
+      expect(await rejectsWithin(breaker(), "breaker()"), "what the third failing call throws").to.be.instanceOf(IOError);
       expect(breaker.state, "state after 3 consecutive failures (failureThreshold 3)").to.equal("OPEN");
     });
 
     it("R4.2 while OPEN it throws CircuitOpenError without calling the function", async () => {
       const fn = failing();
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 5 });
-      await rejected(breaker());
-      const error = await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
+      const error = await rejectsWithin(breaker(), "breaker()");
       expect(error, "what a call while OPEN throws").to.be.instanceOf(CircuitOpenError);
       expect((error as Error).message, "the CircuitOpenError's message names the state").to.include("OPEN");
       expect(fn.callCount, "calls that reached the function").to.equal(1);
@@ -333,14 +341,14 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
     it("R4.2 the recovery boundary: just before, still OPEN and not called; at the timeout, one trial", async () => {
       const fn = failing();
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 2 });
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       clock.tick(1999);
       expect(breaker.state, "state 1999 ms after opening (recoveryTimeout 2 s)").to.equal("OPEN");
-      expect(await rejected(breaker()), "a call 1999 ms after opening").to.be.instanceOf(CircuitOpenError);
+      expect(await rejectsWithin(breaker(), "breaker()"), "a call 1999 ms after opening").to.be.instanceOf(CircuitOpenError);
       expect(fn.callCount, "calls that reached the function").to.equal(1);
       clock.tick(1);
       expect(breaker.state, "state 2000 ms after opening").to.equal("HALF_OPEN");
-      expect(await rejected(breaker()), "the trial call 2000 ms after opening").to.be.instanceOf(IOError);
+      expect(await rejectsWithin(breaker(), "breaker()"), "the trial call 2000 ms after opening").to.be.instanceOf(IOError);
       expect(fn.callCount, "calls that reached the function, the trial included").to.equal(2);
     });
 
@@ -354,8 +362,8 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         },
         { failureThreshold: 2, recoveryTimeout: 1, onStateChange: (from, to) => changes.push(`${from}->${to}`) },
       );
-      await rejected(breaker());
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
+      await rejectsWithin(breaker(), "breaker()");
       clock.tick(1000);
       up = true;
       expect(await breaker(), "the trial's result").to.equal("up");
@@ -366,14 +374,14 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
     it("R4.2 a trial failure opens the circuit again and restarts the timeout", async () => {
       const fn = failing();
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 1 });
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       clock.tick(1000);
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       expect(breaker.state, "state after the trial failed").to.equal("OPEN");
       clock.tick(999);
-      expect(await rejected(breaker()), "a call 999 ms after the trial failed (recoveryTimeout 1 s)").to.be.instanceOf(CircuitOpenError);
+      expect(await rejectsWithin(breaker(), "breaker()"), "a call 999 ms after the trial failed (recoveryTimeout 1 s)").to.be.instanceOf(CircuitOpenError);
       clock.tick(1);
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       expect(fn.callCount, "calls: first failure, failed trial, trial 1000 ms later").to.equal(3);
     });
 
@@ -388,10 +396,11 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         },
         { failureThreshold: 1, recoveryTimeout: 1 },
       );
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       clock.tick(1000);
+      expect(breaker.state, "state 1000 ms after the first failure (failureThreshold 1, recoveryTimeout 1 s)").to.equal("HALF_OPEN");
       const trial = handled(breaker());
-      const others = await Promise.allSettled([breaker(), breaker(), breaker()]);
+      const others = await settles(Promise.allSettled([breaker(), breaker(), breaker()]), "three calls during the trial");
       expect(others.map((o) => o.status === "rejected" && o.reason instanceof CircuitOpenError), "is each of 3 calls during the trial refused with CircuitOpenError?").to.deep.equal([true, true, true]);
       expect(calls, "calls that reached the function: the first failure and one trial").to.equal(2);
       release?.();
@@ -425,7 +434,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
     it("R4.2 a late success (its call started while CLOSED) after the circuit opened does not close it", async () => {
       const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 10 });
       const late = handled(breaker());
-      const failing = rejected(breaker());
+      const failing = rejectsWithin(breaker(), "breaker()");
       await clock.tickAsync(0);
       expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
       calls[1].reject(new IOError("down"));
@@ -434,15 +443,16 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       calls[0].resolve("late");
       expect(await settles(late, "the late call"), "the late call still returns its result").to.equal("late");
       expect(breaker.state, "state after a late success while OPEN").to.equal("OPEN");
+      expect(breaker.consecutiveFailures, "consecutiveFailures after a late success while OPEN").to.equal(1);
       expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN"]);
-      expect(await rejected(breaker()), "a call after the late success").to.be.instanceOf(CircuitOpenError);
+      expect(await rejectsWithin(breaker(), "breaker()"), "a call after the late success").to.be.instanceOf(CircuitOpenError);
       expect(calls, "calls that reached the function").to.have.length(2);
     });
 
     it("R4.2 a late failure while OPEN neither restarts the recovery timeout nor reports OPEN -> OPEN", async () => {
       const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 1 });
-      const late = rejected(breaker());
-      const failing = rejected(breaker());
+      const late = rejectsWithin(breaker(), "breaker()");
+      const failing = rejectsWithin(breaker(), "breaker()");
       await clock.tickAsync(0);
       expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
       calls[1].reject(new IOError("down"));
@@ -464,7 +474,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       for (const outcome of ["success", "failure"] as const) {
         const { breaker, calls, changes } = controlled({ failureThreshold: 1, recoveryTimeout: 1 });
         const late = breaker().catch((error: Error) => error);
-        const failing = rejected(breaker());
+        const failing = rejectsWithin(breaker(), "breaker()");
         await clock.tickAsync(0);
         expect(calls, "calls that reached the function while CLOSED (failureThreshold 1)").to.have.length(2);
         calls[1].reject(new IOError("down"));
@@ -477,7 +487,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         else calls[0].reject(new IOError("late"));
         await settles(late, `the late call (${outcome})`);
         expect(breaker.state, `state during the trial after a late ${outcome}`).to.equal("HALF_OPEN");
-        expect(await rejected(breaker()), `a call during the trial after a late ${outcome}`).to.be.instanceOf(CircuitOpenError);
+        expect(await rejectsWithin(breaker(), "breaker()"), `a call during the trial after a late ${outcome}`).to.be.instanceOf(CircuitOpenError);
         expect(calls, `calls made after a late ${outcome}`).to.have.length(3);
         calls[2].resolve("up");
         expect(await settles(trial, "the trial")).to.equal("up");
@@ -491,11 +501,11 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         throw new IOError("down");
       });
       const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 1, recoveryTimeout: 0.5, onStateChange: (f, t) => changes.push(`${f}->${t}`) });
-      await rejected(breaker());
+      await rejectsWithin(breaker(), "breaker()");
       expect(breaker.state, "state after the first failure (failureThreshold 1)").to.equal("OPEN");
       for (let i = 0; i < 3; i++) {
         await clock.tickAsync(500);
-        await rejected(breaker());
+        await rejectsWithin(breaker(), "breaker()");
       }
       expect(fn.callCount, "calls: the first failure and three failed trials").to.equal(4);
       expect(changes, "state changes").to.deep.equal(["CLOSED->OPEN", ...Array(3).fill(["OPEN->HALF_OPEN", "HALF_OPEN->OPEN"]).flat()]);
@@ -649,6 +659,13 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
   });
 
   describe("R4.5 main block", () => {
+    it("R4.5 makes `reads` reads (default 30)", async () => {
+      const { log, lines } = captureLog();
+      const result = await settles(runExercise4Demo({ seed: 15, reads: 5, log }), "runExercise4Demo({ seed: 15, reads: 5 })");
+      expect(result.attempted, "reads attempted with reads: 5").to.equal(5);
+      expect(lines.filter((line) => /^read \d+:/.test(line)), "lines starting with `read <i>:` with reads: 5").to.have.length(5);
+    });
+
     it("R4.5 makes 30 reads, counts each outcome separately, and prints the totals; same seed, same output", async () => {
       const first = captureLog();
       const result = await settles(runExercise4Demo({ seed: 15, log: first.log }), "runExercise4Demo({ seed: 15 })");

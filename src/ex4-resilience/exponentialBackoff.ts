@@ -76,11 +76,11 @@ export function exponentialBackoff(
       const log = options.log ?? defaultLog;
       const wait = options.sleep ?? timerSleep;
       const { signal } = options;
-      // TODO(R4.1): call fn up to maxAttempts times; return the first success. An error for which retryIf(error)
-      // is false is thrown at once, as it is. After any other failure that is not the last, print the retry line
-      // (docs/exercise-4.md, with `name`), call options.onRetry?.(attempt, delaySec, error), then
-      // await wait(delaySec * 1000, signal). After the last failure, throw IORetryExhausted (the failure line)
-      // with the last error as its cause.
+      // TODO(R4.1): call fn up to maxAttempts times, each after signal?.throwIfAborted(); return the first
+      // success. An error for which retryIf(error) is false is thrown at once, as it is. After any other failure
+      // that is not the last: print the retry line (docs/exercise-4.md, with `name`), call
+      // options.onRetry?.(attempt, delaySec, error), then await wait(delaySec * 1000, signal). After the last
+      // failure, throw IORetryExhausted (the give-up message) with the last error as its cause.
       // BEGIN SOLUTION R4.1
       let lastError: unknown;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
