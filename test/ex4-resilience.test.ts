@@ -314,7 +314,8 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         if (fail) throw new IOError("down");
         return 1;
       });
-      const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 3, recoveryTimeout: 10 });
+      const changes: string[] = [];
+      const breaker = new CircuitBreakerDecorator(fn, { failureThreshold: 3, recoveryTimeout: 10, onStateChange: (f, t) => changes.push(`${f}->${t}`) });
       await rejectsWithin(breaker(), "breaker()");
       await rejectsWithin(breaker(), "breaker()");
       fail = false;
@@ -326,6 +327,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       expect(breaker.state, "state after 2 consecutive failures (failureThreshold 3)").to.equal("CLOSED");
       expect(await rejectsWithin(breaker(), "breaker()"), "what the third failing call throws").to.be.instanceOf(IOError);
       expect(breaker.state, "state after 3 consecutive failures (failureThreshold 3)").to.equal("OPEN");
+      expect(changes, "state changes: successes while CLOSED change nothing").to.deep.equal(["CLOSED->OPEN"]);
     });
 
     it("R4.2 while OPEN it throws CircuitOpenError without calling the function", async () => {
@@ -402,6 +404,7 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
       const trial = handled(breaker());
       const others = await settles(Promise.allSettled([breaker(), breaker(), breaker()]), "three calls during the trial");
       expect(others.map((o) => o.status === "rejected" && o.reason instanceof CircuitOpenError), "is each of 3 calls during the trial refused with CircuitOpenError?").to.deep.equal([true, true, true]);
+      for (const o of others) expect(o.status === "rejected" && String(o.reason?.message), "a refusal's message during the trial").to.include("OPEN");
       expect(calls, "calls that reached the function: the first failure and one trial").to.equal(2);
       release?.();
       expect(await settles(trial, "the trial"), "the trial's result").to.equal("ok");

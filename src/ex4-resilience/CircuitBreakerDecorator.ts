@@ -117,10 +117,10 @@ export class CircuitBreakerDecorator<F extends Fn> extends Callable {
   async #invoke(thisArg: unknown, args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
     // TODO(R4.2): decide first: HALF_OPEN (a trial is running) → throw CircuitOpenError; OPEN before the recovery
     // timeout (this.#recoveryElapsed()) → throw CircuitOpenError, fn not called; OPEN after it →
-    // this.#moveTo("HALF_OPEN") and this call is the trial. Then remember this.#generation, call this.#fn, and record the outcome only if the
-    // generation is unchanged (otherwise the result is late: pass it on, change nothing). A success resets
-    // this.#failures and closes a HALF_OPEN circuit; a failure counts, and opens the circuit at failureThreshold
-    // or when the trial fails.
+    // this.#moveTo("HALF_OPEN") and this call is the trial. Then remember this.#generation, call this.#fn, and
+    // record the outcome only if the generation is unchanged (otherwise the result is late: pass it on, change
+    // nothing). A success resets this.#failures and closes the circuit after a trial; a failure counts, and opens
+    // the circuit at failureThreshold or when the trial fails. Messages: see docs/exercise-4.md.
     // BEGIN SOLUTION R4.2
     if (this.#current === "HALF_OPEN") throw new CircuitOpenError(`${this.name}: circuit HALF_OPEN, trial call in flight`);
     let isTrial = false;
