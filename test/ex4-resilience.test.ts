@@ -559,6 +559,8 @@ describe("Exercise 4 — retry with backoff and a circuit breaker", () => {
         expect(share, `share of 3000 raw reads that failed, failureRate ${failureRate}`).to.be.within(low, high);
       }
       expect(failed(0.4, 9), "which reads fail, for a second source seeded alike").to.deep.equal(failed(0.4, 9));
+      const zero = new UnreliableSensorSource({ random: () => 0, failureRate: 0, log: () => {} });
+      expect(() => zero.readOnce(), "readOnce() with failureRate 0 when random() returns 0 (the lowest value it can)").to.not.throw();
       expect(() => new UnreliableSensorSource({ failureRate: 2 })).to.throw(TypeError, /failureRate/);
     });
 

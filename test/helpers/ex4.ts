@@ -6,7 +6,7 @@ const realClearTimeout = globalThis.clearTimeout;
  * Resolves or rejects as `promise` does, or fails within `ms` of real time with a message naming `what`: a
  * student's loop that waits forever fails fast with a reason instead of by the mocha timeout.
  */
-export async function settles<T>(promise: Promise<T>, what: string, detail: () => string = () => "", ms = 1000): Promise<T> {
+export async function settles<T>(promise: Promise<T>, what: string, detail: () => string = () => "", ms = 5000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = realSetTimeout(() => {
