@@ -51,7 +51,7 @@ suite("#12 GitHub Classroom workflow, generated from grading.json", () => {
     expect(scores).to.deep.equal(changed.exercises.map(total));
     const fractional: GradingConfig = { ...config, exercises: [{ ...config.exercises[0], requirements: { "R1.1": 2.5 } }] };
     expect(() => generator.classroomWorkflow(fractional)).to.throw(RangeError, /whole numbers: use --partial-credit/);
-    expect(generator.classroomWorkflow(fractional, { partialCredit: true })).to.include("--classroom");
+    expect(generator.classroomWorkflow(fractional, { partialCredit: true })).to.include("--github-output");
   });
 
   for (const partialCredit of [false, true]) {
@@ -80,13 +80,36 @@ suite("#12 GitHub Classroom workflow, generated from grading.json", () => {
       for (const s of graders) {
         const command = s.run ?? String(s.with!.command);
         expect(s["working-directory"] === "grading" || command.startsWith("cd grading && "), s.name).to.equal(true);
-        expect(command).to.match(/^(cd grading && )?node -r ts-node\/register\/transpile-only tools\/grade\/grade\.ts --submission \.\.\/submission /);
+        expect(command).to.match(/^(?:cd grading && )?node -r ts-node\/register\/transpile-only tools\/grade\/grade\.ts --submission \.\.\/submission --out (\S+) \d+ ?(&&|;) node -r ts-node\/register\/transpile-only tools\/grade\/classroomResult\.ts \1 --(strict|github-output)( |$)/);
       }
       for (const s of steps.filter((step) => step.uses?.startsWith("actions/"))) {
         expect(Number(/@v(\d+)$/.exec(s.uses!)?.[1]), `${s.uses}: a release that runs on Node 24`).to.be.at.least(5);
       }
     });
   }
+
+  it("#12 the Classroom result has one test per requirement whose scores sum to the report's points; --strict wants them all", () => {
+    const { toRunnerResult } = require("../tools/grade/classroomResult") as typeof import("../tools/grade/classroomResult");
+    const test = (status: "passed" | "failed" | "timeout", message = "") => ({ name: `t ${status}`, status, message });
+    const report = {
+      submission: "s",
+      points: 7.5,
+      maxPoints: 15,
+      flags: ["timeout"],
+      durationMs: 1,
+      exercises: [],
+      requirements: [
+        { id: "R1.1", exercise: 1, points: 5, maxPoints: 5, tests: [test("passed"), test("passed")] },
+        { id: "R1.2", exercise: 1, points: 2.5, maxPoints: 5, tests: [test("passed"), test("timeout", "ran past 5000 ms")] },
+        { id: "R1.3", exercise: 1, points: 0, maxPoints: 5, tests: [] },
+      ],
+    };
+    const result = toRunnerResult(report);
+    expect(result).to.include({ version: 1, status: "fail", max_score: 15 });
+    expect(result.tests.map((t) => [t.name, t.status, t.score])).to.deep.equal([["R1.1 (2/2 tests)", "pass", 5], ["R1.2 (1/2 tests)", "fail", 2.5], ["R1.3 (0/0 tests)", "fail", 0]]);
+    expect(result.tests[1].message).to.equal("t timeout: timeout: ran past 5000 ms");
+    expect(result.tests[2].message).to.equal("no test result [timeout]");
+  });
 
   it("#12 partial credit: a grader that reports nothing still posts an error result worth 0 of the exercise's points", () => {
     const { generator, config } = load();

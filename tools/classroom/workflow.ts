@@ -27,9 +27,18 @@ const stepId = (ex: ExerciseConfig) => `exercise${ex.id}`;
 /** A YAML double-quoted scalar. */
 const quoted = (text: string) => JSON.stringify(text);
 
-/** The grader's command line for one exercise, run inside the grading checkout. */
-function gradeCommand(ex: ExerciseConfig, mode: "--strict" | "--classroom"): string {
-  return `node -r ts-node/register/transpile-only tools/grade/grade.ts --submission ../submission --out ../grade-${ex.id}.json ${ex.id} ${mode}`;
+const NODE_TS = "node -r ts-node/register/transpile-only";
+
+/**
+ * The commands for one exercise, run inside the grading checkout: the grader's instructor mode on the submission's
+ * src/, then the conversion of its report for Classroom (`--strict`: exit 1 unless full points;
+ * `--github-output`: the per-requirement result for the reporter).
+ */
+function gradeCommands(ex: ExerciseConfig, mode: "--strict" | "--github-output"): string {
+  const report = `../grade-${ex.id}.json`;
+  const grade = `${NODE_TS} tools/grade/grade.ts --submission ../submission --out ${report} ${ex.id}`;
+  const convert = `${NODE_TS} tools/grade/classroomResult.ts ${report} ${mode}`;
+  return mode === "--strict" ? `${grade} && ${convert}` : `${grade}; ${convert}`;
 }
 
 /** The runner result posted when the grader gave none (it crashed): the exercise scores 0 with an error. */
@@ -47,7 +56,7 @@ function exerciseStep(ex: ExerciseConfig, config: GradingConfig, options: Workfl
       `        id: ${stepId(ex)}`,
       "        working-directory: grading",
       `        timeout-minutes: ${minutes}`,
-      `        run: ${gradeCommand(ex, "--classroom")} || echo "result=${errorResult(ex)}" >> "$GITHUB_OUTPUT"`,
+      `        run: ${gradeCommands(ex, "--github-output")} || echo "result=${errorResult(ex)}" >> "$GITHUB_OUTPUT"`,
     ];
   }
   if (!Number.isInteger(total(ex))) {
@@ -59,7 +68,7 @@ function exerciseStep(ex: ExerciseConfig, config: GradingConfig, options: Workfl
     "        uses: classroom-resources/autograding-command-grader@v1",
     "        with:",
     `          test-name: ${quoted(name)}`,
-    `          command: cd grading && ${gradeCommand(ex, "--strict")}`,
+    `          command: cd grading && ${gradeCommands(ex, "--strict")}`,
     `          timeout: ${minutes}`,
     `          max-score: ${total(ex)}`,
   ];

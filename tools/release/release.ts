@@ -16,7 +16,6 @@ export const INSTRUCTOR_ONLY = [
   "tools/classroom/",
   "tools/grade/class.ts",
   "tools/grade/classFallback.ts",
-  "tools/grade/gradebook.ts",
   "tools/grade/gradebookHtml.ts",
   "test/class.test.ts",
   "test/class-e2e.test.ts",
