@@ -92,6 +92,9 @@ function writeAtomically(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
+/** Process groups of the graders running now, stopped when class grading is interrupted. */
+const runningGroups = new Set<number>();
+
 /** Kills a detached child's whole process group; quiet when it is already gone. */
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -113,6 +116,7 @@ async function gradeOne(options: ClassOptions, name: string, limitMs: number): P
   fs.rmSync(partial, { force: true });
   const { command, args } = (options.command ?? gradeCommand)(dir, partial);
   const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  if (child.pid !== undefined) runningGroups.add(child.pid);
   let tail = "";
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
@@ -133,6 +137,7 @@ async function gradeOne(options: ClassOptions, name: string, limitMs: number): P
   });
   clearTimeout(timer);
   killGroup(child.pid); // whatever the grader left behind
+  if (child.pid !== undefined) runningGroups.delete(child.pid);
   child.stdout.destroy();
   child.stderr.destroy();
   const durationMs = Date.now() - started;
@@ -243,6 +248,13 @@ export async function classMain(argv: string[]): Promise<number> {
   // Imported here: tools/release is instructor-only, like class grading.
   const { releaseManifest } = require("../release/release") as typeof import("../release/release");
   const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      for (const pid of runningGroups) killGroup(pid);
+      console.error(`\nInterrupted (${signal}): stopped ${runningGroups.size} running grader(s); reports written so far are kept, a rerun grades the rest.`);
+      process.exit(130);
+    });
+  }
   const started = Date.now();
   const reports = await gradeClass({ ...cli, config, manifest: releaseManifest(ROOT), onProgress: progressPrinter() });
   const flagged = reports.filter((r) => r.flags.length > 0).length;
