@@ -266,6 +266,7 @@ suite("#12 class grading runner", function () {
   it("#12 the time limit per submission comes from grading.json", () => {
     const { submissionLimitMs } = load().class;
     expect(submissionLimitMs(config)).to.equal(2000);
-    expect(submissionLimitMs({ ...config, timeouts: { ...config.timeouts, submissionMs: 1234 } as GradingConfig["timeouts"] })).to.equal(1234);
+    const { SUBMISSION_GRACE_MS } = load().class;
+    expect(submissionLimitMs({ ...config, timeouts: { ...config.timeouts, submissionMs: 1234 } as GradingConfig["timeouts"] })).to.equal(1234 + SUBMISSION_GRACE_MS);
   });
 });

@@ -51,10 +51,16 @@ export type ProgressEvent =
   | { type: "start"; name: string; done: number; total: number; running: number }
   | { type: "finish"; name: string; done: number; total: number; running: number; report: SubmissionReport; skipped: boolean };
 
-/** The per-submission time limit from grading.json. */
+/** Time the grader gets past `submissionMs` to stop its tests and write its report before class grading kills it. */
+export const SUBMISSION_GRACE_MS = 30_000;
+
+/**
+ * The per-submission time limit from grading.json: `timeouts.submissionMs` (where the grader stops itself and
+ * reports) plus a grace period, or every exercise's limit in turn when it is not set.
+ */
 export function submissionLimitMs(config: GradingConfig): number {
   const configured = (config.timeouts as { submissionMs?: unknown }).submissionMs;
-  if (typeof configured === "number" && configured > 0) return configured;
+  if (typeof configured === "number" && configured > 0) return configured + SUBMISSION_GRACE_MS;
   return config.timeouts.exerciseMs * config.exercises.length;
 }
 
@@ -95,13 +101,44 @@ function writeAtomically(file: string, text: string): void {
 /** Process groups of the graders running now, stopped when class grading is interrupted. */
 const runningGroups = new Set<number>();
 
-/** Kills a detached child's whole process group; quiet when it is already gone. */
+/** The processes below `pid`, found through /proc (Linux); empty elsewhere. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  const visit = (p: number) => (children.get(p) ?? []).forEach((c) => (found.push(c), visit(c)));
+  visit(pid);
+  return found;
+}
+
+/**
+ * Kills a detached child's whole process group, and the groups of everything it started (the grader runs test
+ * processes in process groups of their own); quiet when they are already gone.
+ */
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // the group has no process left
+  for (const p of [pid, ...descendants(pid)]) {
+    for (const target of [-p, p]) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        // gone already, or not a group leader
+      }
+    }
   }
 }
 
