@@ -193,6 +193,7 @@ suite("#12 class grading runner", function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "class-runner-"));
     for (const name of ["alice", "bob", "carol", ".git", "grades"]) fs.mkdirSync(path.join(work, name));
     fs.writeFileSync(path.join(work, "notes.txt"), "");
+    fs.symlinkSync(path.join(work, "nowhere"), path.join(work, "dangling"));
   });
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
   const options = (extra: Partial<import("../tools/grade/class").ClassOptions> = {}) => ({

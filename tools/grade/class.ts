@@ -64,11 +64,19 @@ export function submissionLimitMs(config: GradingConfig): number {
   return config.timeouts.exerciseMs * config.exercises.length;
 }
 
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false; // a dangling or looping symlink
+  }
+}
+
 /** The submission folders of a class folder: every non-hidden folder, sorted, except the output folder. */
 export function listSubmissions(classDir: string, outDir: string): string[] {
   return fs
     .readdirSync(classDir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith(".") && fs.statSync(path.join(classDir, e.name)).isDirectory())
+    .filter((e) => !e.name.startsWith(".") && isFolder(path.join(classDir, e.name)))
     .map((e) => e.name)
     .filter((name) => path.resolve(classDir, name) !== path.resolve(outDir))
     .sort((a, b) => a.localeCompare(b, "en"));
@@ -235,7 +243,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
     if (stream.isTTY) {
       const width = 30;
       const filled = event.total > 0 ? Math.round((event.done / event.total) * width) : width;
-      const last = event.type === "finish" ? ` ${event.name}: ${formatPoints(event.report.points)}` : "";
+      const last = event.type === "finish" ? ` ${event.name.replace(/[\x00-\x1f\x7f-\x9f]/g, "?")}: ${formatPoints(event.report.points)}` : "";
       stream.write(`\r\x1b[K[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${event.done}/${event.total}, ${event.running} running, ${seconds} s${last}`.slice(0, (stream.columns || 120) - 1));
       if (event.type === "finish" && event.done === event.total) stream.write("\n");
     } else if (event.type === "finish") {

@@ -77,7 +77,7 @@ const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 table.heatmap { border-collapse: collapse; }
 .heatmap th, .heatmap td { border: 1px solid #ccc; padding: 2px 6px; text-align: center; }
-.heatmap th.name { text-align: left; font-weight: normal; }
+.heatmap th.name { text-align: left; font-weight: normal; white-space: nowrap; }
 .cell { min-width: 2.5em; } .total { font-weight: bold; white-space: nowrap; }
 .flag { background: #fde2e2; border: 1px solid #d88; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap; }
 pre { background: #f6f6f6; padding: 6px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 20em; overflow: auto; }
