@@ -10,8 +10,11 @@ export const INSTRUCTOR_ONLY = [
   ".ci/",
   "bench/",
   "docs/instructors.md",
+  "patches/",
+  "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
+  "test/mutants.test.ts",
   "test/release.test.ts",
   "tools/classroom/",
   "tools/grade/class.ts",
@@ -28,7 +31,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "classroom", "test:class"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "classroom", "test:class"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {
