@@ -14,6 +14,7 @@ export const INSTRUCTOR_ONLY = [
   "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
+  "tools/teeth/",
   "test/mutants.test.ts",
   "test/release.test.ts",
   "tools/classroom/",
