@@ -39,6 +39,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   timeout: "a test, a requirement or the whole submission ran past its time limit (an endless loop?)",
   crashed: "a test process or the grader stopped unexpectedly (process.exit(), a crash)",
   tampered: "the test harness was tampered with (a canary test came out wrong); the submission scores 0",
+  "too-large": "the submission's src/ exceeded the grader's size limit; only part of it was copied and graded",
   "protected-files-changed": "the submission changed, added or removed files it must not change (tests, grading.json, scripts, config, workflows); on Classroom those copies are what ran",
 };
 
