@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { kernelSpec, KERNEL_NAME, ROOT, run } from "../frontEnds";
+
+/**
+ * `npm run notebooks:ui`: opens every notebook in a real front end — the classic Jupyter Notebook (Debian's
+ * `jupyter-notebook`) in headless Chromium driven by puppeteer-core — runs all cells, saves the notebook, takes
+ * a screenshot per notebook (.nbout/ui/*.png), and fails on a cell error, a ✘, or (in the instructor's
+ * repository, where every solution is written) a ⏳. It also checks that saving a run notebook leaves
+ * `git status` clean, then puts the files back as they were.
+ */
+
+// The functions passed to page.evaluate run in the browser, where the classic Notebook's `Jupyter` global lives.
+declare const window: { Jupyter: any } & Record<string, any>;
+declare const document: { querySelector(selector: string): unknown };
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const OUT = path.join(ROOT, ".nbout", "ui");
+const INSTRUCTOR = fs.existsSync(path.join(ROOT, "tools", "release"));
+const CELL_TIMEOUT_MS = 180_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Starts `jupyter notebook` on the project with a project-local Jupyter folder holding the tslab kernel. */
+async function startNotebookServer(): Promise<{ server: ChildProcess; url: string; log: string[] }> {
+  const jupyterDir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-jupyter-"));
+  const kernelDir = path.join(jupyterDir, "data", "kernels", KERNEL_NAME);
+  fs.mkdirSync(kernelDir, { recursive: true });
+  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec()));
+  const port = await freePort();
+  const token = randomBytes(16).toString("hex");
+  const args = ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${ROOT}`];
+  if (process.getuid?.() === 0) args.push("--allow-root");
+  const env = {
+    ...process.env,
+    JUPYTER_DATA_DIR: path.join(jupyterDir, "data"),
+    JUPYTER_CONFIG_DIR: path.join(jupyterDir, "config"),
+    JUPYTER_RUNTIME_DIR: path.join(jupyterDir, "runtime"),
+    JUPYTER_PATH: path.join(jupyterDir, "data"),
+    JUPYTER_PLATFORM_DIRS: "1",
+  };
+  const server = spawn("jupyter", args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const log: string[] = [];
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`jupyter notebook did not start in 60 s:\n${log.join("")}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      log.push(chunk.toString());
+      if (log.join("").includes(`127.0.0.1:${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on("data", onData);
+    server.stderr!.on("data", onData);
+    server.on("exit", (code) => reject(new Error(`jupyter notebook exited with ${code}:\n${log.join("")}`)));
+  });
+  return { server, url: `${url}/notebooks/notebooks/%s?token=${token}`, log };
+}
+
+interface NotebookResult {
+  file: string;
+  seconds: number;
+  problems: string[];
+  passed: number;
+}
+
+/** Opens one notebook, waits for its kernel, runs all cells, saves, screenshots, and reads the outputs. */
+async function runNotebook(page: Page, url: string, file: string): Promise<NotebookResult> {
+  const started = Date.now();
+  await page.goto(url.replace("%s", encodeURIComponent(file)), { waitUntil: "networkidle2", timeout: 60_000 });
+  await page.waitForFunction(
+    () => {
+      const nb = (window as any).Jupyter?.notebook;
+      return nb?.kernel?.info_reply?.status === "ok" || nb?.kernel?._ready === true || nb?.kernel?.is_connected?.();
+    },
+    { timeout: 60_000, polling: 250 },
+  );
+  await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
+  await page.waitForFunction(
+    () => {
+      const nb = (window as any).Jupyter.notebook;
+      const cells = nb.get_cells().filter((c: any) => c.cell_type === "code");
+      const busy = document.querySelector("#kernel_indicator_icon.kernel_busy_icon") !== null;
+      return !busy && cells.every((c: any) => c.input_prompt_number !== "*");
+    },
+    { timeout: CELL_TIMEOUT_MS, polling: 500 },
+  );
+  const outputs: { index: number; prompt: unknown; texts: string[]; error: boolean }[] = await page.evaluate(() =>
+    (window as any).Jupyter.notebook
+      .get_cells()
+      .filter((c: any) => c.cell_type === "code")
+      .map((c: any, index: number) => ({
+        index,
+        prompt: c.input_prompt_number,
+        error: c.output_area.outputs.some((o: any) => o.output_type === "error"),
+        texts: c.output_area.outputs.map((o: any) =>
+          o.output_type === "stream" ? `${o.name === "stderr" ? "[stderr] " : ""}${o.text}` : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : (o.data?.["text/plain"] ?? Object.keys(o.data ?? {}).join(",")),
+        ),
+      })),
+  );
+  await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+  await page.waitForFunction(() => (window as any).Jupyter.notebook.dirty === false, { timeout: 30_000 });
+  // The classic Notebook scrolls inside #site, so grow the window to the notebook's height for one long picture.
+  const height: number = await page.evaluate(() => (document.querySelector("#notebook-container") as any).scrollHeight + 200);
+  await page.setViewport({ width: 1280, height: Math.min(height, 16000) });
+  await page.screenshot({ path: path.join(OUT, file.replace(/\.ipynb$/, ".png")) as `${string}.png` });
+  await page.setViewport({ width: 1280, height: 900 });
+  const problems: string[] = [];
+  let passed = 0;
+  for (const cell of outputs) {
+    const text = cell.texts.join("");
+    if (cell.error || cell.prompt === null || text.includes("[stderr]")) problems.push(`cell ${cell.index} did not run cleanly:\n${text}`);
+    for (const line of text.split("\n")) {
+      if (line.startsWith("✘") || (INSTRUCTOR && line.startsWith("⏳"))) problems.push(`cell ${cell.index}: ${line}`);
+      if (line.startsWith("✔")) passed++;
+    }
+  }
+  return { file, seconds: (Date.now() - started) / 1000, problems, passed };
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: sudo apt-get install chromium (or set CHROMIUM=/path/to/chrome)`);
+  if (run("jupyter", ["notebook", "--version"]) === undefined) throw new Error("no Jupyter Notebook: sudo apt-get install jupyter-notebook");
+  fs.mkdirSync(OUT, { recursive: true });
+  const files = (process.argv.slice(2).length > 0 ? process.argv.slice(2).map((f) => path.basename(f)) : fs.readdirSync(path.join(ROOT, "notebooks")))
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
+  const originals = new Map(files.map((f) => [f, fs.readFileSync(path.join(ROOT, "notebooks", f))]));
+  const started = Date.now();
+  const { server, url } = await startNotebookServer();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-chromium-"));
+  let browser: Browser | undefined;
+  let failed = false;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`],
+      defaultViewport: { width: 1280, height: 900 },
+    });
+    const page = await browser.newPage();
+    for (const file of files) {
+      const result = await runNotebook(page, url, file);
+      const ok = result.problems.length === 0;
+      failed ||= !ok;
+      console.log(`${ok ? "ok  " : "FAIL"} notebooks/${file}: ${result.passed} ✔, ${result.seconds.toFixed(1)} s, screenshot .nbout/ui/${file.replace(/\.ipynb$/, ".png")}`);
+      for (const p of result.problems) console.log(`  ${p.split("\n").join("\n  ")}`);
+    }
+    // git compares file sizes first, so `git status` lists a saved notebook until `git add` refreshes the index;
+    // what counts is the content: `git diff` (through the nbstrip filter) must show nothing.
+    const diff = run("git", ["-C", ROOT, "diff", "--stat", "--", "notebooks"]);
+    if (diff) {
+      failed = true;
+      console.log(`FAIL running and saving the notebooks changed what git would commit (npm install sets up the filter):\n${diff}`);
+    } else if (diff === "") {
+      console.log("ok   git diff is empty after running and saving every notebook (outputs stay out of git)");
+    }
+  } finally {
+    await browser?.close();
+    server.kill("SIGTERM");
+    if (!process.env.KEEP_OUTPUTS) for (const [file, bytes] of originals) fs.writeFileSync(path.join(ROOT, "notebooks", file), bytes);
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`${files.length} notebooks in the classic Notebook + headless Chromium: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(`notebooks:ui: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
