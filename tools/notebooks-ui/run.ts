@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -78,29 +78,22 @@ interface NotebookResult {
   passed: number;
 }
 
-/** Opens one notebook, waits for its kernel, runs all cells, saves, screenshots, and reads the outputs. */
-async function runNotebook(page: Page, url: string, file: string): Promise<NotebookResult> {
-  const started = Date.now();
-  await page.goto(url.replace("%s", encodeURIComponent(file)), { waitUntil: "networkidle2", timeout: 60_000 });
+/** Waits until the kernel is idle and no code cell is queued or running (`In [*]`). */
+async function settle(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const nb = (window as any).Jupyter?.notebook;
-      return nb?.kernel?.info_reply?.status === "ok" || nb?.kernel?._ready === true || nb?.kernel?.is_connected?.();
-    },
-    { timeout: 60_000, polling: 250 },
-  );
-  await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
-  await page.waitForFunction(
-    () => {
-      const nb = (window as any).Jupyter.notebook;
-      const cells = nb.get_cells().filter((c: any) => c.cell_type === "code");
+      const cells = window.Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code");
       const busy = document.querySelector("#kernel_indicator_icon.kernel_busy_icon") !== null;
       return !busy && cells.every((c: any) => c.input_prompt_number !== "*");
     },
     { timeout: CELL_TIMEOUT_MS, polling: 500 },
   );
+}
+
+/** Reads what every code cell shows, and judges it: errors, ✘, ⏳ (instructor), cells that never ran. */
+async function judge(page: Page): Promise<{ problems: string[]; passed: number }> {
   const outputs: { index: number; prompt: unknown; texts: string[]; error: boolean }[] = await page.evaluate(() =>
-    (window as any).Jupyter.notebook
+    window.Jupyter.notebook
       .get_cells()
       .filter((c: any) => c.cell_type === "code")
       .map((c: any, index: number) => ({
@@ -112,13 +105,6 @@ async function runNotebook(page: Page, url: string, file: string): Promise<Noteb
         ),
       })),
   );
-  await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
-  await page.waitForFunction(() => (window as any).Jupyter.notebook.dirty === false, { timeout: 30_000 });
-  // The classic Notebook scrolls inside #site, so grow the window to the notebook's height for one long picture.
-  const height: number = await page.evaluate(() => (document.querySelector("#notebook-container") as any).scrollHeight + 200);
-  await page.setViewport({ width: 1280, height: Math.min(height, 16000) });
-  await page.screenshot({ path: path.join(OUT, file.replace(/\.ipynb$/, ".png")) as `${string}.png` });
-  await page.setViewport({ width: 1280, height: 900 });
   const problems: string[] = [];
   let passed = 0;
   for (const cell of outputs) {
@@ -129,14 +115,68 @@ async function runNotebook(page: Page, url: string, file: string): Promise<Noteb
       if (line.startsWith("✔")) passed++;
     }
   }
-  return { file, seconds: (Date.now() - started) / 1000, problems, passed };
+  return { problems, passed };
+}
+
+/** Saves a picture of the whole notebook (the classic Notebook scrolls inside #site, so the window grows). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const height: number = await page.evaluate(() => (document.querySelector("#notebook-container") as any).scrollHeight + 200);
+  await page.setViewport({ width: 1280, height: Math.min(height, 16000) });
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) as `${string}.png` });
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
+/**
+ * Opens one notebook, waits for its kernel, runs all cells, saves, screenshots, and judges the outputs. With
+ * `rebuild`, it then rebuilds (the command, or a simulated one) and follows the documented reload — select the
+ * setup cell, Run All Below — and judges and screenshots again (`NN-…-after-rebuild.png`).
+ */
+async function runNotebook(page: Page, url: string, file: string, rebuild?: string): Promise<NotebookResult> {
+  const started = Date.now();
+  const name = file.replace(/\.ipynb$/, "");
+  await page.goto(url.replace("%s", encodeURIComponent(file)), { waitUntil: "networkidle2", timeout: 60_000 });
+  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() === true, { timeout: 60_000, polling: 250 });
+  await page.evaluate(() => window.Jupyter.notebook.execute_all_cells());
+  await settle(page);
+  const first = await judge(page);
+  await page.evaluate(() => window.Jupyter.notebook.save_notebook());
+  await page.waitForFunction(() => window.Jupyter.notebook.dirty === false, { timeout: 30_000 });
+  await screenshot(page, name);
+  if (rebuild === undefined) return { file, seconds: (Date.now() - started) / 1000, ...first };
+  if (rebuild === "") {
+    const later = new Date(Date.now() + 2000);
+    fs.utimesSync(path.join(ROOT, "dist", "index.js"), later, later);
+  } else {
+    execSync(rebuild, { cwd: ROOT, stdio: "inherit" });
+  }
+  await page.evaluate(() => {
+    const nb = window.Jupyter.notebook;
+    nb.select(nb.get_cells().findIndex((c: any) => c.cell_type === "code"));
+    nb.execute_cells_below();
+  });
+  await settle(page);
+  const second = await judge(page);
+  await page.evaluate(() => window.Jupyter.notebook.save_notebook());
+  await page.waitForFunction(() => window.Jupyter.notebook.dirty === false, { timeout: 30_000 });
+  await screenshot(page, `${name}-after-rebuild`);
+  return {
+    file,
+    seconds: (Date.now() - started) / 1000,
+    passed: second.passed,
+    problems: [...first.problems, ...second.problems.map((p) => `after the rebuild, ${p}`)],
+  };
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: sudo apt-get install chromium (or set CHROMIUM=/path/to/chrome)`);
   if (run("jupyter", ["notebook", "--version"]) === undefined) throw new Error("no Jupyter Notebook: sudo apt-get install jupyter-notebook");
   fs.mkdirSync(OUT, { recursive: true });
-  const files = (process.argv.slice(2).length > 0 ? process.argv.slice(2).map((f) => path.basename(f)) : fs.readdirSync(path.join(ROOT, "notebooks")))
+  const args = process.argv.slice(2);
+  // --rebuild: after Run All, rebuild (REBUILD_COMMAND, e.g. "cp … src/ && npm run build", or a simulated build)
+  // and follow the documented reload; the notebook must show the new build with no ✘.
+  const rebuild = args.includes("--rebuild") ? (process.env.REBUILD_COMMAND ?? "") : undefined;
+  const named = args.filter((a) => !a.startsWith("--"));
+  const files = (named.length > 0 ? named.map((f) => path.basename(f)) : fs.readdirSync(path.join(ROOT, "notebooks")))
     .filter((f) => f.endsWith(".ipynb"))
     .sort();
   const originals = new Map(files.map((f) => [f, fs.readFileSync(path.join(ROOT, "notebooks", f))]));
@@ -153,11 +193,13 @@ async function main(): Promise<void> {
       defaultViewport: { width: 1280, height: 900 },
     });
     const page = await browser.newPage();
+    // Leaving a notebook with unsaved changes asks "Leave page?": answer yes.
+    page.on("dialog", (dialog) => void dialog.accept());
     for (const file of files) {
-      const result = await runNotebook(page, url, file);
+      const result = await runNotebook(page, url, file, rebuild);
       const ok = result.problems.length === 0;
       failed ||= !ok;
-      console.log(`${ok ? "ok  " : "FAIL"} notebooks/${file}: ${result.passed} ✔, ${result.seconds.toFixed(1)} s, screenshot .nbout/ui/${file.replace(/\.ipynb$/, ".png")}`);
+      console.log(`${ok ? "ok  " : "FAIL"} notebooks/${file}: ${result.passed} ✔, ${result.seconds.toFixed(1)} s, screenshots in .nbout/ui/`);
       for (const p of result.problems) console.log(`  ${p.split("\n").join("\n  ")}`);
     }
     // git compares file sizes first, so `git status` lists a saved notebook until `git add` refreshes the index;
