@@ -6,7 +6,11 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
 import { NotebookSession, type CellRun } from "../tools/notebookRunner";
+
+// Plain JavaScript (git runs it as a filter), loaded as CommonJS.
+const { strip } = require("../tools/nbstrip.cjs") as { strip(text: string): string };
 
 const ROOT = path.join(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
@@ -226,5 +230,64 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     expect(printed[0]).to.match(/^✘ the example stopped: TypeError: a real bug\n/);
     expect(printed[0]).to.match(/\n {2}caused by RangeError: the first one/);
     expect(printed[1]).to.equal(`${CHECK_FAILED} the example stopped: "not an Error" (thrown, not an Error)`);
+  });
+});
+
+describe("#13 notebooks in git: the nbstrip clean filter", function () {
+  this.timeout(30000);
+
+  for (const file of notebooks) {
+    it(`#13 ${file} is stored as the filter writes it and names the kernel npm run kernel registers`, () => {
+      const text = fs.readFileSync(path.join(NOTEBOOKS, file), "utf8");
+      expect(strip(text) === text, `${file} is not canonical: node tools/nbstrip.cjs < ${file} > tmp && mv tmp ${file}`).to.equal(true);
+      const nb = JSON.parse(text) as { metadata: { kernelspec: { name: string; display_name: string } } };
+      expect(nb.metadata.kernelspec).to.deep.include({ name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME });
+    });
+  }
+
+  it("#13 drops outputs, counts and front-end metadata, keeps tags, and reads a Jupyter save (sorted keys) back to the stored file", () => {
+    const stored = fs.readFileSync(path.join(NOTEBOOKS, notebooks[0]), "utf8");
+    const nb = JSON.parse(stored) as { cells: Record<string, unknown>[]; metadata: Record<string, unknown> };
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
+    for (const cell of nb.cells) {
+      cell.metadata = { collapsed: false, scrolled: true, execution: { "iopub.status.idle": "2026-01-01" } };
+      if (cell.cell_type === "code") {
+        cell.execution_count = 7;
+        cell.outputs = [{ output_type: "stream", name: "stdout", text: ["✔ R1.1 …\n"] }];
+      }
+    }
+    nb.metadata = { ...nb.metadata, kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, widgets: {}, vscode: { x: 1 } };
+    const saved = `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
+    expect(strip(saved)).to.equal(stored);
+    expect(strip(strip(saved))).to.equal(stored);
+    const tagged = JSON.parse(stored) as { cells: { metadata: Record<string, unknown> }[] };
+    tagged.cells[0].metadata = { tags: ["solution"], exercise_source: "x", collapsed: true };
+    expect((JSON.parse(strip(JSON.stringify(tagged))) as typeof tagged).cells[0].metadata).to.deep.equal({ tags: ["solution"], exercise_source: "x" });
+  });
+
+  it("#13 in a git repository, a run and saved notebook has no diff and stages nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));
+    try {
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
+      fs.mkdirSync(path.join(dir, "tools"));
+      fs.mkdirSync(path.join(dir, "notebooks"));
+      fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
+      fs.copyFileSync(path.join(ROOT, "tools", "nbstrip.cjs"), path.join(dir, "tools", "nbstrip.cjs"));
+      const file = path.join(dir, "notebooks", notebooks[0]);
+      fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
+      git("init", "-q");
+      execFileSync(process.execPath, ["tools/nbstrip.cjs", "--install"], { cwd: dir });
+      git("add", "-A");
+      git("commit", "-qm", "init");
+      const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: Record<string, unknown>[] };
+      for (const cell of nb.cells) if (cell.cell_type === "code") Object.assign(cell, { execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["out\n"] }] });
+      fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+      expect(git("diff", "--stat")).to.equal("");
+      git("add", "-A");
+      expect(git("status", "--porcelain")).to.equal("");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
