@@ -1,11 +1,10 @@
-import { execSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { execSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { kernelSpec, KERNEL_NAME, ROOT, run } from "../frontEnds";
+import { ROOT, run } from "../frontEnds";
+import { startNotebookServer } from "./notebookServer";
 
 /**
  * `npm run notebooks:ui`: opens every notebook in a real front end — the classic Jupyter Notebook (Debian's
@@ -23,53 +22,6 @@ const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const OUT = path.join(ROOT, ".nbout", "ui");
 const INSTRUCTOR = fs.existsSync(path.join(ROOT, "tools", "release"));
 const CELL_TIMEOUT_MS = 180_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/** Starts `jupyter notebook` on the project with a project-local Jupyter folder holding the tslab kernel. */
-async function startNotebookServer(): Promise<{ server: ChildProcess; url: string; log: string[] }> {
-  const jupyterDir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-jupyter-"));
-  const kernelDir = path.join(jupyterDir, "data", "kernels", KERNEL_NAME);
-  fs.mkdirSync(kernelDir, { recursive: true });
-  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec()));
-  const port = await freePort();
-  const token = randomBytes(16).toString("hex");
-  const args = ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${ROOT}`];
-  if (process.getuid?.() === 0) args.push("--allow-root");
-  const env = {
-    ...process.env,
-    JUPYTER_DATA_DIR: path.join(jupyterDir, "data"),
-    JUPYTER_CONFIG_DIR: path.join(jupyterDir, "config"),
-    JUPYTER_RUNTIME_DIR: path.join(jupyterDir, "runtime"),
-    JUPYTER_PATH: path.join(jupyterDir, "data"),
-    JUPYTER_PLATFORM_DIRS: "1",
-  };
-  const server = spawn("jupyter", args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  const url = `http://127.0.0.1:${port}`;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`jupyter notebook did not start in 60 s:\n${log.join("")}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      log.push(chunk.toString());
-      if (log.join("").includes(`127.0.0.1:${port}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout!.on("data", onData);
-    server.stderr!.on("data", onData);
-    server.on("exit", (code) => reject(new Error(`jupyter notebook exited with ${code}:\n${log.join("")}`)));
-  });
-  return { server, url: `${url}/notebooks/notebooks/%s?token=${token}`, log };
-}
 
 interface NotebookResult {
   file: string;
@@ -181,7 +133,7 @@ async function main(): Promise<void> {
     .sort();
   const originals = new Map(files.map((f) => [f, fs.readFileSync(path.join(ROOT, "notebooks", f))]));
   const started = Date.now();
-  const { server, url } = await startNotebookServer();
+  const { server, url, dir: jupyterDir } = await startNotebookServer();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-chromium-"));
   let browser: Browser | undefined;
   let failed = false;
@@ -216,6 +168,7 @@ async function main(): Promise<void> {
     server.kill("SIGTERM");
     if (!process.env.KEEP_OUTPUTS) for (const [file, bytes] of originals) fs.writeFileSync(path.join(ROOT, "notebooks", file), bytes);
     fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(jupyterDir, { recursive: true, force: true });
   }
   console.log(`${files.length} notebooks in the classic Notebook + headless Chromium: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exitCode = failed ? 1 : 0;
