@@ -9,8 +9,11 @@ export const INSTRUCTOR_ONLY = [
   ".ci/",
   "bench/",
   "docs/instructors.md",
+  "patches/",
+  "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
+  "test/mutants.test.ts",
   "test/release.test.ts",
 ];
 
@@ -20,7 +23,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {
