@@ -74,7 +74,8 @@ function install() {
   const root = path.resolve(__dirname, "..");
   const git = (/** @type {string[]} */ ...args) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
-    if (git("rev-parse", "--is-inside-work-tree") !== "true") return false;
+    // Only this project's own repository, not one that happens to contain the folder.
+    if (fs.realpathSync(git("rev-parse", "--show-toplevel")) !== fs.realpathSync(root)) return false;
   } catch {
     return false;
   }

@@ -36,4 +36,4 @@ function pinTypeScriptCommand(/** @type {string} */ name) {
 
 pinTypeScriptCommand("tsc");
 pinTypeScriptCommand("tsserver");
-install();
+if (install()) console.log("git: notebooks are stored without outputs (clean filter nbstrip, see .gitattributes)");
