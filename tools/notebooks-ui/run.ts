@@ -9,9 +9,9 @@ import { startNotebookServer } from "./notebookServer";
 /**
  * `npm run notebooks:ui`: opens every notebook in a real front end — the classic Jupyter Notebook (Debian's
  * `jupyter-notebook`) in headless Chromium driven by puppeteer-core — runs all cells, saves the notebook, takes
- * a screenshot per notebook (.nbout/ui/*.png), and fails on a cell error, a ✘, or (in the instructor's
- * repository, where every solution is written) a ⏳. It also checks that saving a run notebook leaves
- * `git status` clean, then puts the files back as they were.
+ * a screenshot per notebook (.nbout/ui/*.png), and fails on a cell that errors or never runs and, in the
+ * instructor's repository (where every solution is written), on a ✘ or ⏳. It also checks that saving a run
+ * notebook leaves `git diff` empty, then puts the files back as they were.
  */
 
 // The functions passed to page.evaluate run in the browser, where the classic Notebook's `Jupyter` global lives.
@@ -28,6 +28,7 @@ interface NotebookResult {
   seconds: number;
   problems: string[];
   passed: number;
+  failedChecks: number;
 }
 
 /** Waits until the kernel is idle and no code cell is queued or running (`In [*]`). */
@@ -43,7 +44,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 /** Reads what every code cell shows, and judges it: errors, ✘, ⏳ (instructor), cells that never ran. */
-async function judge(page: Page): Promise<{ problems: string[]; passed: number }> {
+async function judge(page: Page): Promise<{ problems: string[]; passed: number; failedChecks: number }> {
   const outputs: { index: number; prompt: unknown; texts: string[]; error: boolean }[] = await page.evaluate(() =>
     window.Jupyter.notebook
       .get_cells()
@@ -59,15 +60,18 @@ async function judge(page: Page): Promise<{ problems: string[]; passed: number }
   );
   const problems: string[] = [];
   let passed = 0;
+  let failedChecks = 0;
   for (const cell of outputs) {
     const text = cell.texts.join("");
     if (cell.error || cell.prompt === null || text.includes("[stderr]")) problems.push(`cell ${cell.index} did not run cleanly:\n${text}`);
     for (const line of text.split("\n")) {
-      if (line.startsWith("✘") || (INSTRUCTOR && line.startsWith("⏳"))) problems.push(`cell ${cell.index}: ${line}`);
+      // In the student's repository ✘ and ⏳ are the work still to do; only cells that break are failures.
+      if (INSTRUCTOR && (line.startsWith("✘") || line.startsWith("⏳"))) problems.push(`cell ${cell.index}: ${line}`);
       if (line.startsWith("✔")) passed++;
+      if (line.startsWith("✘")) failedChecks++;
     }
   }
-  return { problems, passed };
+  return { problems, passed, failedChecks };
 }
 
 /** Saves a picture of the whole notebook (the classic Notebook scrolls inside #site, so the window grows). */
@@ -115,6 +119,7 @@ async function runNotebook(page: Page, url: string, file: string, rebuild?: stri
     file,
     seconds: (Date.now() - started) / 1000,
     passed: second.passed,
+    failedChecks: second.failedChecks,
     problems: [...first.problems, ...second.problems.map((p) => `after the rebuild, ${p}`)],
   };
 }
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
       const result = await runNotebook(page, url, file, rebuild);
       const ok = result.problems.length === 0;
       failed ||= !ok;
-      console.log(`${ok ? "ok  " : "FAIL"} notebooks/${file}: ${result.passed} ✔, ${result.seconds.toFixed(1)} s, screenshots in .nbout/ui/`);
+      console.log(`${ok ? "ok  " : "FAIL"} notebooks/${file}: ${result.passed} ✔, ${result.failedChecks} ✘, ${result.seconds.toFixed(1)} s, screenshots in .nbout/ui/`);
       for (const p of result.problems) console.log(`  ${p.split("\n").join("\n  ")}`);
     }
     // git compares file sizes first, so `git status` lists a saved notebook until `git add` refreshes the index;
