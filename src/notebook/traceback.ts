@@ -35,6 +35,7 @@ const HIDDEN = [/\(node:/, /at node:/, /[\\/]node_modules[\\/]/, /[\\/](dist|src
  */
 export function formatError(error: unknown, root: string = path.dirname(LIBRARY_DIR)): string[] {
   if (!(error instanceof Error)) return [`${typeof error === "string" ? JSON.stringify(error) : String(error)} (thrown, not an Error)`];
+  installSourceMaps(); // V8 formats `stack` on first access, so this still maps an error thrown before the setup cell ran
   const stack = (error.stack ?? `${error.name}: ${error.message}`).split("\n");
   const firstFrame = stack.findIndex((line) => /^\s+at /.test(line));
   const header = firstFrame < 0 ? stack : stack.slice(0, firstFrame);
