@@ -7,7 +7,7 @@ import * as ts from "typescript";
 import { CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
-import { NotebookSession, type CellRun } from "../tools/notebookRunner";
+import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
 
 // Plain JavaScript (git runs it as a filter), loaded as CommonJS.
 const { strip } = require("../tools/nbstrip.cjs") as { strip(text: string): string };
@@ -36,10 +36,12 @@ function sandbox(): string {
   return dir;
 }
 
-/** Simulates `npm run build`: the library's files get a newer modification time. */
+let lastBuild = 0;
+
+/** Simulates `npm run build`: the library's newest file gets a modification time later than any before. */
 function rebuild(dir: string): void {
-  const later = new Date(Date.now() + 2000 + Math.random() * 1000);
-  fs.utimesSync(path.join(dir, "dist", "index.js"), later, later);
+  lastBuild = Math.max(Date.now(), lastBuild) + 1500;
+  fs.utimesSync(path.join(dir, "dist", "index.js"), new Date(lastBuild), new Date(lastBuild));
 }
 
 const lines = (runs: CellRun[]) => runs.flatMap((r) => r.output.split("\n"));
@@ -181,7 +183,7 @@ describe("#13 source-mapped tracebacks in the kernel", function () {
   }
 
   it("#13 a planted bug's traceback names the .ts file and line first, and the cells below still run", () => {
-    const setup = new NotebookSession(path.join(dir, "notebooks", notebooks[0])).cells[0];
+    const setup = codeCells(path.join(dir, "notebooks", notebooks[0]))[0];
     const out = kernel([
       setup,
       'import { doubleLevel } from "../dist/planted";\nexample(() => doubleLevel(\'{"x": 1}\'));',
@@ -197,7 +199,7 @@ describe("#13 source-mapped tracebacks in the kernel", function () {
 
   it("#13 an error inside the built library maps to its src/*.ts file (npm run build writes the source maps)", () => {
     // createRandom is given code (no stub), so this holds in the student's repository too.
-    const setup = new NotebookSession(path.join(dir, "notebooks", notebooks[0])).cells[0];
+    const setup = codeCells(path.join(dir, "notebooks", notebooks[0]))[0];
     const out = kernel([setup, 'import { createRandom } from "../dist";\nexample(() => createRandom(0.5));']);
     const stopped = out.findIndex((l) => l.startsWith(`${CHECK_FAILED} the example stopped: TypeError: seed`));
     expect(stopped, out.join("\n")).to.be.greaterThan(-1);
