@@ -11,7 +11,11 @@ export const INSTRUCTOR_ONLY = [
   "docs/instructors.md",
   "tools/release/",
   "tools/teeth.ts",
+  "tools/teeth/",
   "test/release.test.ts",
+  "test/grader.test.ts",
+  "test/fixtures/grader/",
+  "test/notebooks.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */

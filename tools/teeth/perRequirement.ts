@@ -241,12 +241,12 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
 /** The matrix: one line per requirement with both directions, then every offending test. */
 export function formatMatrix(result: PerRequirementResult): string {
   const requirements = [...new Set(result.verdicts.map((v) => v.requirement))];
-  const cell = (v: Verdict | undefined) => (v ? (v.ok ? "✔" : `✘ ${v.problems.length}`) : "-").padEnd(12);
-  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(12)}${"all-but-one".padEnd(12)}`];
+  const cell = (v: Verdict | undefined) => (v ? `${v.ok ? "✔" : `✘ ${v.problems.length}`} ${(v.durationMs / 1000).toFixed(1)}s` : "-").padEnd(14);
+  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(14)}${"all-but-one".padEnd(14)}`];
   for (const r of requirements) {
     const only = result.verdicts.find((v) => v.requirement === r && v.mode === "only-one");
     const allBut = result.verdicts.find((v) => v.requirement === r && v.mode === "all-but-one");
-    lines.push(`${r.padEnd(12)}${cell(only)}${cell(allBut)}`);
+    lines.push(`${r.padEnd(12)}${cell(only)}${cell(allBut)}`.trimEnd());
   }
   const bad = result.verdicts.filter((v) => !v.ok);
   if (result.referenceProblems.length > 0) lines.push("", "Reference solution (everything solved):", ...result.referenceProblems.map((p) => `  - ${p}`));
