@@ -242,7 +242,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
 export function formatMatrix(result: PerRequirementResult): string {
   const requirements = [...new Set(result.verdicts.map((v) => v.requirement))];
   const cell = (v: Verdict | undefined) => (v ? `${v.ok ? "✔" : `✘ ${v.problems.length}`} ${(v.durationMs / 1000).toFixed(1)}s` : "-").padEnd(14);
-  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(14)}${"all-but-one".padEnd(14)}`];
+  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(14)}all-but-one`];
   for (const r of requirements) {
     const only = result.verdicts.find((v) => v.requirement === r && v.mode === "only-one");
     const allBut = result.verdicts.find((v) => v.requirement === r && v.mode === "all-but-one");

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   mocha([...files, ...parsed.mochaArgs]);
 }
 
-main().catch((error) => {
-  console.error(`npm test: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(2);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`npm test: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(2);
+  });
+}
