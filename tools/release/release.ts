@@ -9,9 +9,12 @@ export const INSTRUCTOR_ONLY = [
   ".ci/",
   "bench/",
   "docs/instructors.md",
+  "patches/",
+  "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
   "tools/teeth/",
+  "test/mutants.test.ts",
   "test/release.test.ts",
   "test/grader.test.ts",
   "test/fixtures/grader/",
@@ -24,7 +27,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const build = buildLibrary(root);
   if (notebooks) await build;
   verdictExtras.build = build;
-  const { main: mocha } = require("mocha/lib/cli/index.cjs") as { main: (argv: string[]) => void };
+  const { main: mocha } = require("mocha/lib/cli/cli.js") as { main: (argv: string[]) => void };
   mocha([...files, ...parsed.mochaArgs]);
 }
 
