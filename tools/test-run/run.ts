@@ -2,11 +2,13 @@
  * `npm test`: builds dist/ in a child process while mocha runs the tests in this one, then ends with the verdict
  * (requirements done per exercise, the next step and its hint; see reporter.ts).
  *
- *   npm test               every test file in test/ (in the student repository: the exercises' tests)
+ *   npm test               every test file in test/ (in the student repository: the exercises' tests; in the
+ *                          instructor's, where grader, notebook and release tests join them: one worker per core)
  *   npm test -- 2          Exercise 2's test files only (several numbers: several exercises)
  *   npm test -- -g R2.3    any mocha option passes through
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig } from "../grade/config";
 import { buildLibrary } from "./build";
@@ -47,8 +49,13 @@ async function main(): Promise<void> {
   const build = buildLibrary(root);
   if (notebooks) await build;
   verdictExtras.build = build;
+  // The instructor repository's full run (grader, notebook and release tests too) spreads its files over one
+  // worker per core; the student's exercises run in this process, which starts faster.
+  const exerciseFiles = new Set(config.exercises.flatMap((ex) => ex.tests).map((f) => path.resolve(root, f)));
+  const otherFiles = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && !exerciseFiles.has(path.join(root, "test", f)));
+  const parallel = files.length === 0 && parsed.mochaArgs.length === 0 && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length)] : [];
   const { main: mocha } = require("mocha/lib/cli/cli.js") as { main: (argv: string[]) => void };
-  mocha([...files, ...parsed.mochaArgs]);
+  mocha([...parallel, ...files, ...parsed.mochaArgs]);
 }
 
 if (require.main === module) {
