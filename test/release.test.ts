@@ -267,6 +267,12 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
     expect(given).to.include("⚠ 1 test(s) of code you were given fail (see above): first R2.x given: g");
   });
 
+  it("#10 a test file that does not load is one failing test: its exercise says so and the next step is to fix it", () => {
+    const states = exerciseStates(config, ROOT, [ran("the test file loads: test/ex2-descriptors.test.ts", false, "test/ex2-descriptors.test.ts", "TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.")]);
+    expect(formatExerciseLine(states[0])).to.equal("Exercise 2: ⚠ its tests did not load (see above)");
+    expect(formatVerdict(states)).to.include("Next: make Exercise 2's tests load — test/ex2-descriptors.test.ts: TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9)");
+  });
+
   it("#10 a stub failure is recognized directly, inside an assertion message and as a cause", () => {
     class NotImplementedError extends Error {
       override name = "NotImplementedError";

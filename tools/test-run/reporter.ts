@@ -5,6 +5,8 @@
  * - A describe block whose tests all reach an unwritten stub (NotImplementedError) is one line: ⏳ … not written yet.
  * - Failure details are printed for real failures only (at most {@link MAX_DETAILS}); stub failures are counted.
  *
+ * - A test file that cannot load (a syntax error in the code it imports) is one failing test; the others still run.
+ *
  * `.mocharc.json` names this file, so `npx mocha test/ex2-descriptors.test.ts` ends the same way.
  */
 import * as fs from "node:fs";
@@ -12,7 +14,9 @@ import * as path from "node:path";
 import Mocha from "mocha";
 import { loadGradingConfig } from "../grade/config";
 import { verdictExtras } from "./extras";
-import { exerciseStates, formatVerdict, isStubError, type RanTest } from "./verdict";
+// Side effect: a test file that cannot load becomes one failing test instead of ending the run.
+import "./safeLoad";
+import { LOAD_FAILED, exerciseStates, formatVerdict, isStubError, type RanTest } from "./verdict";
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 const Base = Mocha.reporters.Base;
@@ -34,10 +38,16 @@ interface TestLike {
 }
 
 
-function firstLine(error: unknown): string {
+/** The first `lines` non-empty lines of an error's message, joined. */
+function firstLine(error: unknown, lines = 1): string {
   const e = error as { name?: string; message?: string } | undefined;
   const text = e?.message !== undefined ? `${e.name && e.name !== "Error" && e.name !== "AssertionError" ? `${e.name}: ` : ""}${e.message}` : String(error);
-  return text.split("\n").find((l) => l.trim()) ?? "";
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .slice(0, lines)
+    .map((l) => l.trim())
+    .join(" ");
 }
 
 /** One line for the tests outside the exercises' files (the instructor repository's tool and notebook tests). */
@@ -124,7 +134,8 @@ class VerdictReporter extends Base {
           if (!this.ran.has(key(t))) record(t, false, `not run: a hook failed: ${firstLine(error)}`);
         });
       } else {
-        record(runnable, false, firstLine(error));
+        // A file that did not load: its message's second line holds the compiler's error and its position.
+        record(runnable, false, firstLine(error, runnable.title.startsWith(LOAD_FAILED) ? 2 : 1));
       }
       buffer.push({ kind: "fail", test: runnable, error, n });
     });

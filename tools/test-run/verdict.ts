@@ -1,6 +1,9 @@
 import * as path from "node:path";
 import { requirementOf, type GradingConfig } from "../grade/config";
 
+/** The title (then `: <file>`) of the test that stands for a test file that could not be loaded (safeLoad.ts). */
+export const LOAD_FAILED = "the test file loads";
+
 /** One test that ran, as the verdict needs it. */
 export interface RanTest {
   title: string;
@@ -27,6 +30,8 @@ export interface ExerciseState {
   requirements: RequirementState[];
   /** Failing tests of given code (titles like `R2.x given: …`) or with no requirement of this exercise. */
   otherFailures: RanTest[];
+  /** Why a test file of this exercise could not be loaded (its tests did not run). */
+  loadError?: string;
 }
 
 /** Whether an error comes from a stub not written yet: a NotImplementedError, also inside an assertion or as a cause. */
@@ -52,14 +57,16 @@ export function exerciseStates(config: GradingConfig, root: string, tests: RanTe
       return { requirement, passed: own.filter((t) => t.passed).length, tests: own.length, firstFailure: own.find((t) => !t.passed) };
     });
     const graded = (t: RanTest) => (requirementOf(t.title) ?? "") in ex.requirements;
-    const otherFailures = mine.filter((t) => !t.passed && !graded(t));
-    states.push({ id: ex.id, title: ex.title, hints: ex.hints, requirements, otherFailures });
+    const loadFailure = mine.find((t) => !t.passed && t.title.startsWith(LOAD_FAILED));
+    const otherFailures = mine.filter((t) => !t.passed && !graded(t) && t !== loadFailure);
+    states.push({ id: ex.id, title: ex.title, hints: ex.hints, requirements, otherFailures, loadError: loadFailure && `${loadFailure.title.slice(LOAD_FAILED.length + 2)}: ${loadFailure.message}` });
   }
   return states;
 }
 
 /** "Exercise 2: 3/5 requirements  ✔ R2.1  ✔ R2.2  ✘ R2.3  ✔ R2.4  ✘ R2.5" (requirements whose tests did not run are marked ·). */
 export function formatExerciseLine(ex: ExerciseState): string {
+  if (ex.loadError && ex.requirements.every((r) => r.tests === 0)) return `Exercise ${ex.id}: ⚠ its tests did not load (see above)`;
   const ran = ex.requirements.filter((r) => r.tests > 0);
   const marks = ex.requirements.map((r) => `${r.tests === 0 ? "·" : done(r) ? "✔" : "✘"} ${r.requirement}`).join("  ");
   const count = ran.length === ex.requirements.length ? `${ran.filter(done).length}/${ex.requirements.length} requirements` : `${ran.filter(done).length}/${ran.length} requirements run`;
@@ -76,9 +83,12 @@ const firstLine = (text: string, max = 300) => {
  * its first failing test, what came, where the hint is and how to re-run just that exercise.
  */
 export function formatNextStep(states: ExerciseState[], focus?: number): string | undefined {
-  const unfinished = (ex: ExerciseState) => ex.requirements.some((r) => r.tests > 0 && !done(r));
+  const unfinished = (ex: ExerciseState) => ex.loadError !== undefined || ex.requirements.some((r) => r.tests > 0 && !done(r));
   const ex = states.find((s) => s.id === focus && unfinished(s)) ?? states.find(unfinished);
   if (!ex) return undefined;
+  if (ex.loadError) {
+    return [`Next: make Exercise ${ex.id}'s tests load — ${firstLine(ex.loadError)}`, `      (npm run build or npm run typecheck shows every error with its line)`].join("\n");
+  }
   const next = ex.requirements.find((r) => r.tests > 0 && !done(r))!;
   const failure = next.firstFailure!;
   return [
