@@ -70,13 +70,17 @@ class WarmWorker {
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0" },
       stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
-    this.ready = new Promise((resolve) => this.child.once("message", () => resolve()));
+    this.ready = new Promise((resolve) => {
+      this.child.once("message", () => resolve());
+      this.child.once("exit", () => resolve());
+    });
     this.child.on("error", () => {});
   }
 
   /** Runs the files and resolves with every test's outcome; a run that takes longer than `killMs` is stopped. */
   async run(request: WorkerRequest, killMs: number): Promise<{ tests: RanTest[]; loadError?: string }> {
     await this.ready;
+    if (!this.child.connected) return { tests: [], loadError: "the test process could not start (run npm test to see why)" };
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.child.kill("SIGKILL");
@@ -149,14 +153,16 @@ async function main(): Promise<void> {
   });
   let worker = new WarmWorker(root);
   const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
+  let runs = 0;
   const rerun = async (ids: number[], savedAt: number) => {
-    const current = worker;
-    worker = new WarmWorker(root);
     const files = config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
-    const result = await current.run({ files, testMs: config.timeouts.testMs }, killMs);
+    const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
+    // The next worker warms up once this run is over, so the two never compete for the CPU.
+    worker = new WarmWorker(root);
     for (const score of scoresOf(config, root, ids, result.tests, result.loadError)) scores.set(score.id, score);
     focus = ids.length === 1 ? ids[0] : focus;
-    status = `(exercise ${ids.join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
+    runs++;
+    status = `(run ${runs}, exercise ${ids.join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
     show();
   };
 
