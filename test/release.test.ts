@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
 import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
-import { INSTRUCTOR_ONLY, projectFiles, releaseFile } from "../tools/release/release";
+import { execFileSync } from "node:child_process";
+import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
+import { INSTRUCTOR_ONLY, projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
 import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
 import { parseArgs } from "../tools/test-run/run";
 import { exerciseStates, formatExerciseLine, formatVerdict, isStubError } from "../tools/test-run/verdict";
@@ -294,5 +296,55 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
     expect(rc).to.not.have.property("spec");
     expect(rc.reporter).to.equal("./tools/test-run/reporter.ts");
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/test-run\/run\.ts$/);
+describe("#12 student release: tracked files only, and a manifest of the protected files", () => {
+  let repo = "";
+  let out = "";
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    fs.writeFileSync(path.join(repo, file), text);
+  };
+  beforeEach(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), "release-repo-"));
+    out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-out-")), "student");
+    execFileSync("git", ["init", "-q"], { cwd: repo });
+    write("package.json", JSON.stringify({ name: "x", scripts: { test: "mocha", release: "node release", grade: "node grade" } }));
+    write("test/a.test.ts", "it('R1.1 a')");
+    write("grading.json", "{}");
+    write("src/a.ts", "export const a = 1;");
+    write(".gitignore", "ignored.md\n");
+    execFileSync("git", ["add", "-A"], { cwd: repo });
+    write("docs/draft-answers.md", "the answers");
+    write("test/b.test.ts", "it('R1.2 untracked')");
+    write("ignored.md", "x");
+  });
+  afterEach(() => {
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
+
+  it("#12 untracked files never ship, ignored or not (a draft of answers in docs/ stays home)", () => {
+    expect(projectFiles(repo)).to.deep.equal([".gitignore", "grading.json", "package.json", "src/a.ts", "test/a.test.ts"]);
+    release(repo, out);
+    expect(fs.existsSync(path.join(out, "docs", "draft-answers.md"))).to.equal(false);
+    expect(fs.existsSync(path.join(out, "test", "b.test.ts"))).to.equal(false);
+  });
+
+  it("#12 the release ships a manifest its own files match, equal to the one class grading computes from the instructor's checkout", () => {
+    release(repo, out);
+    const shipped = JSON.parse(fs.readFileSync(path.join(out, MANIFEST_PATH), "utf8")) as ProtectedManifest;
+    expect(Object.keys(shipped.files)).to.deep.equal(["grading.json", "package.json#scripts", "test/a.test.ts"]);
+    expect(shipped).to.deep.equal(releaseManifest(repo));
+    expect(checkProtectedFiles(out, shipped)).to.deep.equal({ changed: [], added: [], missing: [] });
+    fs.appendFileSync(path.join(out, "test", "a.test.ts"), "\nit.skip");
+    expect(checkProtectedFiles(out, shipped).changed).to.deep.equal(["test/a.test.ts"]);
+  });
+
+  it("#12 this repository's manifest covers every graded test file, grading.json, the scripts, tsconfig, mocha config and the workflow, and no instructor-only file", () => {
+    const manifest = releaseManifest(ROOT);
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/classroom.yml", "tools/grade/grade.ts"];
+    expect(Object.keys(manifest.files)).to.include.members(expected);
+    const leaked = Object.keys(manifest.files).filter((file) => INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix)));
+    expect(leaked).to.deep.equal([]);
   });
 });
