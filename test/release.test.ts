@@ -296,6 +296,9 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
     expect(rc).to.not.have.property("spec");
     expect(rc.reporter).to.equal("./tools/test-run/reporter.ts");
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/test-run\/run\.ts$/);
+  });
+});
+
 describe("#12 student release: tracked files only, and a manifest of the protected files", () => {
   let repo = "";
   let out = "";
