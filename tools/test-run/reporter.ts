@@ -56,7 +56,7 @@ function formatOthers(exerciseFiles: string[], root: string, tests: RanTest[]): 
   const others = tests.filter((t) => !known.has(path.resolve(root, t.file)));
   if (others.length === 0) return undefined;
   const failing = others.filter((t) => !t.passed);
-  const files = [...new Set(others.map((t) => path.relative(root, t.file)))].join(", ");
+  const files = [...new Set(others.filter((t) => t.file).map((t) => path.relative(root, t.file)))].join(", ");
   return `${failing.length === 0 ? "✔" : "✘"} Other tests (${files}): ${others.length - failing.length} passing, ${failing.length} failing${failing.length ? `; first: ${failing[0].title}` : ""}`;
 }
 
