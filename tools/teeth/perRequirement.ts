@@ -125,14 +125,15 @@ export class Transpiler {
 
 /**
  * Writes a copy of `root`'s src/ (stubbed except the kept requirements) and test/ (without fixtures) into `dir`,
- * compiled to JavaScript (`.ts` → `.js`, other files as they are), with grading.json and node_modules linked.
+ * each `.ts` file with its compiled `.js` beside it, with grading.json and node_modules linked.
  */
 export function writeCopy(root: string, dir: string, keep: (requirement: string) => boolean, sources: Map<string, string>, tests: Map<string, string>, transpiler: Transpiler): void {
   const write = (file: string, text: string) => {
-    const ts = file.endsWith(".ts") && !file.endsWith(".d.ts");
-    const target = path.join(dir, ts ? file.replace(/\.ts$/, ".js") : file);
+    const target = path.join(dir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, ts ? transpiler.js(text, file) : text);
+    // The TypeScript stays too, for tests that read a source; without ts-node, require() picks the .js.
+    fs.writeFileSync(target, text);
+    if (file.endsWith(".ts") && !file.endsWith(".d.ts")) fs.writeFileSync(target.replace(/\.ts$/, ".js"), transpiler.js(text, file));
   };
   for (const [file, text] of sources) write(file, file.endsWith(".ts") ? stubRegions(text, file, { keep }).text : text);
   for (const [file, text] of tests) write(file, text);
