@@ -50,10 +50,11 @@ async function main(): Promise<void> {
   if (notebooks) await build;
   verdictExtras.build = build;
   // The instructor repository's full run (grader, notebook and release tests too) spreads its files over one
-  // worker per core; the student's exercises run in this process, which starts faster.
+  // worker per core plus one (some files mostly wait for child processes); the student's exercises run in this
+  // process, which starts faster.
   const exerciseFiles = new Set(config.exercises.flatMap((ex) => ex.tests).map((f) => path.resolve(root, f)));
   const otherFiles = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && !exerciseFiles.has(path.join(root, "test", f)));
-  const parallel = files.length === 0 && parsed.mochaArgs.length === 0 && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length)] : [];
+  const parallel = files.length === 0 && parsed.mochaArgs.length === 0 && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length + 1)] : [];
   const { main: mocha } = require("mocha/lib/cli/cli.js") as { main: (argv: string[]) => void };
   mocha([...parallel, ...files, ...parsed.mochaArgs]);
 }
