@@ -2,7 +2,7 @@
  * The test reporter of `npm test` and `npx mocha`: mocha's spec layout, made short for a student's run, then the
  * verdict (requirements done per exercise, the next step and its hint) as the last thing printed.
  *
- * - A describe block whose tests all reach an unwritten stub (NotImplementedError) is one line: ⏳ … not written yet.
+ * - The tests of a describe block that stop at an unwritten stub (NotImplementedError) share one line: ⏳ N tests …
  * - Failure details are printed for real failures only (at most {@link MAX_DETAILS}); stub failures are counted.
  *
  * - A test file that cannot load (a syntax error in the code it imports) is one failing test; the others still run.
@@ -88,12 +88,15 @@ class VerdictReporter extends Base {
       const lines = buffer;
       buffer = [];
       if (lines.length === 0) return;
-      if (lines.every((l) => l.kind === "fail" && isStubError(l.error))) {
-        const what = stubMessage(lines[0].error);
-        log(`${indent()}  ${color("pending", `⏳ ${lines.length === 1 ? "1 test stops" : `${lines.length} tests stop`} at a stub not written yet`)}${color("light", what ? ` (first: ${what})` : "")}`);
-        return;
+      // Two or more tests of a block that stop at a stub share one line; the block's other tests keep theirs.
+      const stubs = lines.filter((l) => l.kind === "fail" && isStubError(l.error));
+      const collapse = stubs.length >= 2 || (stubs.length === 1 && lines.length === 1);
+      if (collapse) {
+        const what = stubMessage(stubs[0].error);
+        log(`${indent()}  ${color("pending", `⏳ ${stubs.length === 1 ? "1 test stops" : `${stubs.length} tests stop`} at a stub not written yet`)}${color("light", what ? ` (first: ${what})` : "")}`);
       }
       for (const l of lines) {
+        if (collapse && stubs.includes(l)) continue;
         if (l.kind === "pass") {
           const slow = l.test.speed !== "fast" && l.test.duration !== undefined ? color(l.test.speed ?? "medium", ` (${l.test.duration}ms)`) : "";
           log(`${indent()}  ${color("checkmark", Base.symbols.ok)}${color("pass", ` ${l.test.title}`)}${slow}`);
