@@ -1,13 +1,16 @@
 import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
 import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
 import { execFileSync } from "node:child_process";
-import * as os from "node:os";
 import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
 import { INSTRUCTOR_ONLY, projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
+import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
+import { parseArgs } from "../tools/test-run/run";
+import { exerciseStates, formatExerciseLine, formatVerdict, isStubError } from "../tools/test-run/verdict";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -134,6 +137,165 @@ describe("#6 student release: nothing points at instructor-only files", () => {
       for (const [i, line] of text.split("\n").entries()) if (pattern.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
     }
     expect(offenders, offenders.join("\n")).to.deep.equal([]);
+  });
+});
+
+describe("#10 teeth: each requirement stands alone (tools/teeth/perRequirement.ts)", () => {
+  const file = [
+    'import { NotImplementedError } from "../shared/NotImplementedError";',
+    "export function a() {",
+    "  // BEGIN SOLUTION R1.1",
+    "  return 1;",
+    "  // END SOLUTION",
+    "}",
+    "// BEGIN SOLUTION R1.2",
+    "export class B extends Map {}",
+    "// END SOLUTION",
+    "// BEGIN STUB",
+    "// export class B {}",
+    "// END STUB",
+  ].join("\n");
+
+  it("#10 stubRegions keeps the chosen requirements' code, drops their markers and STUB blocks, and stubs the rest", () => {
+    const keepB = stubRegions(file, "src/ex1/a.ts", { keep: (r) => r === "R1.2" });
+    expect(keepB.text).to.include('throw new NotImplementedError("R1.1", "a");');
+    expect(keepB.text).to.include("export class B extends Map {}");
+    expect(keepB.text).to.not.match(/BEGIN|END|export class B \{\}/);
+    expect(keepB.regions.map((r) => r.requirement)).to.deep.equal(["R1.1"]);
+    const keepA = stubRegions(file, "src/ex1/a.ts", { keep: (r) => r === "R1.1" });
+    expect(keepA.text).to.include("  return 1;\n}");
+    expect(keepA.text).to.include("export class B {}");
+    expect(stubRegions(file, "src/ex1/a.ts").text).to.equal(releaseFile("src/ex1/a.ts", file));
+  });
+
+  it("#10 grading.json lets every Rx.5 build on Rx.1–Rx.4 and R3.4 on R3.2 and R3.3, and nothing else", () => {
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    const prerequisites = loadPrerequisites(path.join(ROOT, "grading.json"), config);
+    expect(prerequisites).to.deep.equal({
+      "R1.5": ["R1.1", "R1.2", "R1.3", "R1.4"],
+      "R2.5": ["R2.1", "R2.2", "R2.3", "R2.4"],
+      "R3.4": ["R3.2", "R3.3"],
+      "R3.5": ["R3.1", "R3.2", "R3.3", "R3.4"],
+      "R4.5": ["R4.1", "R4.2", "R4.3", "R4.4"],
+    });
+    expect([...prerequisitesOf({ "R3.5": ["R3.4"], "R3.4": ["R3.2", "R3.3"] }, "R3.5")]).to.have.members(["R3.4", "R3.2", "R3.3"]);
+  });
+
+  it("#10 a prerequisite that names an unknown requirement is refused", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prereq-"));
+    try {
+      const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+      fs.writeFileSync(path.join(dir, "grading.json"), JSON.stringify({ prerequisites: { "R1.5": ["R9.9"] } }));
+      expect(() => loadPrerequisites(path.join(dir, "grading.json"), config)).to.throw(TypeError, /prerequisites\.R1\.5: expected known requirement IDs, got \["R9\.9"\]/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#10 only-one keeps the requirement and its prerequisites; all-but-one stubs the requirement alone", () => {
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    const copies = planCopies(config, { "R1.5": ["R1.1", "R1.2"] }, ["R1.5", "R1.2"]);
+    expect(copies.map((c) => `${c.requirement} ${c.mode}`)).to.deep.equal(["R1.5 only-one", "R1.5 all-but-one", "R1.2 only-one", "R1.2 all-but-one"]);
+    const kept = (i: number) => ["R1.1", "R1.2", "R1.3", "R1.4", "R1.5", "R2.1"].filter(copies[i].keep);
+    expect(kept(0)).to.deep.equal(["R1.1", "R1.2", "R1.5"]);
+    expect(kept(1)).to.deep.equal(["R1.1", "R1.2", "R1.3", "R1.4", "R2.1"]);
+    expect(kept(2)).to.deep.equal(["R1.2"]);
+    expect(() => planCopies(config, {}, ["R7.1"])).to.throw(RangeError, /got "R7\.1"/);
+  });
+
+  describe("#10 judging a copy's run", () => {
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    const test = (title: string, state: "passed" | "failed" = "passed", message = "") => ({ title, fullTitle: `Ex ${title}`, state, message });
+    const reference = [test("R1.1 a"), test("R1.1 b"), test("R1.2 c"), test("R1.5 d"), test("R1.x given: e")];
+    const copy = (requirement: string, mode: "only-one" | "all-but-one") => planCopies(config, { "R1.5": ["R1.1", "R1.2"] }, [requirement]).find((c) => c.mode === mode)!;
+    const judgeRun = (requirement: string, mode: "only-one" | "all-but-one", tests: ReturnType<typeof test>[]) =>
+      judge(copy(requirement, mode), { tests, durationMs: 1 }, reference, { "R1.5": ["R1.1", "R1.2"] });
+
+    it("#10 only-one: every own test must pass; others may fail; given-code tests must pass", () => {
+      expect(judgeRun("R1.1", "only-one", [test("R1.1 a"), test("R1.1 b"), test("R1.2 c", "failed"), test("R1.5 d", "failed"), test("R1.x given: e")]).problems).to.deep.equal([]);
+      const bad = judgeRun("R1.1", "only-one", [test("R1.1 a"), test("R1.1 b", "failed", "R1.4 summary: not implemented yet"), test("R1.x given: e", "failed", "boom")]);
+      expect(bad.problems).to.deep.equal([
+        "fails with only R1.1 solved: R1.1 b — R1.4 summary: not implemented yet",
+        "given-code/ungraded test fails: R1.x given: e — boom",
+      ]);
+    });
+
+    it("#10 all-but-one: every own test must fail, no other requirement's test may, except one built on it", () => {
+      const ok = judgeRun("R1.1", "all-but-one", [test("R1.1 a", "failed"), test("R1.1 b", "failed"), test("R1.2 c"), test("R1.5 d", "failed"), test("R1.x given: e")]);
+      expect(ok.problems).to.deep.equal([]);
+      const bad = judgeRun("R1.2", "all-but-one", [test("R1.1 a", "failed", "R1.2 exit: not implemented yet"), test("R1.1 b"), test("R1.2 c"), test("R1.5 d"), test("R1.x given: e")]);
+      expect(bad.problems).to.deep.equal([
+        "R1.1 test fails when only R1.2 is stubbed: R1.1 a — R1.2 exit: not implemented yet",
+        "passes on its own stub (no teeth): R1.2 c",
+      ]);
+    });
+
+    it("#10 a test that did not run counts as failing, and a run that wrote no report is one problem", () => {
+      const missing = judgeRun("R1.1", "only-one", [test("R1.1 a"), test("R1.x given: e")]);
+      expect(missing.problems).to.deep.equal(["fails with only R1.1 solved: R1.1 b — did not run (a hook failed or mocha stopped)"]);
+      const crashed = judge(copy("R1.1", "only-one"), { tests: [], error: "killed (SIGKILL) after 120000 ms", durationMs: 1 }, reference, {});
+      expect(crashed.problems).to.deep.equal(["the tests did not run: killed (SIGKILL) after 120000 ms"]);
+    });
+
+    it("#10 the matrix has one line per requirement and lists every offending test under its run", () => {
+      const verdicts = [judgeRun("R1.1", "only-one", [test("R1.1 a"), test("R1.1 b"), test("R1.x given: e")]), judgeRun("R1.1", "all-but-one", [test("R1.1 a"), test("R1.1 b", "failed"), test("R1.2 c"), test("R1.5 d"), test("R1.x given: e")])];
+      const text = formatMatrix({ verdicts, referenceProblems: [], wallMs: 1500 });
+      expect(text).to.match(/^R1\.1 +✔ 0\.0s +✘ 1 0\.0s$/m);
+      expect(text).to.include("R1.1 all-but-one (only R1.1's regions stubbed):\n  - passes on its own stub (no teeth): R1.1 a");
+      expect(text).to.include("Per-requirement teeth: 1/2 runs pass, in 1.5 s.");
+    });
+  });
+});
+
+describe("#10 npm test: the student's run ends with the verdict (tools/test-run)", () => {
+  const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+  const ran = (title: string, passed: boolean, file = "test/ex2-descriptors.test.ts", message = passed ? "" : "expected 1 to equal 2") => ({ title, file, passed, message });
+
+  it("#10 one line per exercise that ran: requirements done, each marked; the next step names test, message, hint and command", () => {
+    const tests = [ran("R2.1 a", true), ran("R2.2 b", true), ran("R2.3 c", false), ran("R2.3 d", true), ran("R2.4 e", true), ran("R2.5 f", false), ran("R2.x given: g", true)];
+    const states = exerciseStates(config, ROOT, tests);
+    expect(states.map((s) => s.id)).to.deep.equal([2]);
+    const text = formatVerdict(states, { focus: 2, build: "Build: dist/ is up to date." });
+    expect(text).to.include("Exercise 2: 3/5 requirements  ✔ R2.1  ✔ R2.2  ✘ R2.3  ✔ R2.4  ✘ R2.5");
+    expect(text).to.include("Next: R2.3 (1/2 tests pass) — R2.3 c\n      expected 1 to equal 2\nHint: docs/exercise-2.md#hints (R2.3); re-run this exercise alone: npm test -- 2");
+    expect(text.trimEnd().split("\n").pop()).to.equal("Build: dist/ is up to date.");
+  });
+
+  it("#10 a filtered run counts only the requirements that ran; a finished exercise says so; given-code failures are flagged", () => {
+    const grep = exerciseStates(config, ROOT, [ran("R2.3 c", true)]);
+    expect(formatExerciseLine(grep[0])).to.equal("Exercise 2: 1/1 requirements run  · R2.1  · R2.2  ✔ R2.3  · R2.4  · R2.5");
+    expect(formatVerdict(grep)).to.include("Every requirement whose tests ran passes.");
+    const given = formatVerdict(exerciseStates(config, ROOT, [ran("R2.1 a", true), ran("R2.x given: g", false)]));
+    expect(given).to.include("⚠ 1 test(s) of code you were given fail (see above): first R2.x given: g");
+  });
+
+  it("#10 a test file that does not load is one failing test: its exercise says so and the next step is to fix it", () => {
+    const states = exerciseStates(config, ROOT, [ran("the test file loads: test/ex2-descriptors.test.ts", false, "test/ex2-descriptors.test.ts", "TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.")]);
+    expect(formatExerciseLine(states[0])).to.equal("Exercise 2: ⚠ its tests did not load (see above)");
+    expect(formatVerdict(states)).to.include("Next: make Exercise 2's tests load — test/ex2-descriptors.test.ts: TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9)");
+  });
+
+  it("#10 a stub failure is recognized directly, inside an assertion message and as a cause", () => {
+    class NotImplementedError extends Error {
+      override name = "NotImplementedError";
+    }
+    expect(isStubError(new NotImplementedError("R1.1 enter: not implemented yet"))).to.equal(true);
+    expect(isStubError(new Error("expected [Function] to throw 'RangeError' but 'NotImplementedError: R3.1 x' was thrown"))).to.equal(true);
+    expect(isStubError(new Error("Property failed", { cause: new NotImplementedError("R2.3 OneOf.validate: not implemented yet") }))).to.equal(true);
+    expect(isStubError(new Error("expected 1 to equal 2"))).to.equal(false);
+  });
+
+  it("#10 npm test -- 2 selects an exercise; mocha options and their values pass through", () => {
+    expect(parseArgs(["2", "-g", "R2.3"], [1, 2, 3, 4])).to.deep.equal({ exercises: [2], mochaArgs: ["-g", "R2.3"] });
+    expect(parseArgs(["--timeout", "3", "1", "4"], [1, 2, 3, 4])).to.deep.equal({ exercises: [1, 4], mochaArgs: ["--timeout", "3"] });
+    expect(() => parseArgs(["7"], [1, 2, 3, 4])).to.throw(RangeError, /expected an exercise number among 1, 2, 3, 4, got 7/);
+  });
+
+  it("#10 .mocharc.json names no spec, so `npx mocha <file>` runs that file alone, and the reporter ends with the verdict", () => {
+    const rc = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"));
+    expect(rc).to.not.have.property("spec");
+    expect(rc.reporter).to.equal("./tools/test-run/reporter.ts");
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/test-run\/run\.ts$/);
   });
 });
 

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { grade } from "./grade/grade";
+import { loadGradingConfig } from "./grade/config";
 import { formatTable } from "./grade/report";
 import { release } from "./release/release";
 import { checkPerRequirement, formatMatrix } from "./teeth/perRequirement";
@@ -71,6 +72,27 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/**
+ * What a student sees from `npm test` in a fresh release: only the exercises' tests, no warnings, and the verdict
+ * (one line per exercise, then the next step) as the last thing printed.
+ */
+function checkStudentTestRun(output: string, out: string): string[] {
+  const problems: string[] = [];
+  const config = loadGradingConfig(path.join(out, "grading.json"));
+  const warnings = output.split("\n").filter((l) => /\(node:\d+\) \w*Warning|DeprecationWarning|Warning:/.test(l));
+  if (warnings.length > 0) problems.push(`release: npm test prints ${warnings.length} warning(s), first: ${warnings[0].trim()} (run with node --trace-warnings to find the test)`);
+  const tail = output.trimEnd().split("\n").slice(-12).join("\n");
+  for (const ex of config.exercises) {
+    if (!new RegExp(`^Exercise ${ex.id}: 0/${Object.keys(ex.requirements).length} requirements`, "m").test(output)) {
+      problems.push(`release: npm test does not end with "Exercise ${ex.id}: 0/${Object.keys(ex.requirements).length} requirements"`);
+    }
+  }
+  if (!/^Next: R\d+\.\d+/m.test(tail) || !/^Hint: /m.test(tail)) problems.push(`release: npm test does not end with the next step and its hint; it ends with:\n${tail}`);
+  const instructorSuites = output.split("\n").filter((l) => /^\s*(✔|\d+\)) #\d/.test(l));
+  if (instructorSuites.length > 0) problems.push(`release: npm test runs ${instructorSuites.length} instructor test(s), first: ${instructorSuites[0].trim()}`);
+  return problems;
+}
+
 async function releaseCheck(npmCi: boolean): Promise<string[]> {
   const problems: string[] = [];
 
@@ -104,11 +126,17 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
 
     const npmTest = run(out, "npm", ["test"]);
     const counted = /\d+ failing/.test(npmTest.output);
+    const lines = npmTest.output.split("\n").length;
     if (!counted) problems.push(`release: npm test crashed before reporting:\n${npmTest.output.slice(-3000)}`);
-    else console.log(`Release npm test: ${npmTest.output.match(/\d+ passing/)?.[0] ?? "0 passing"}, ${npmTest.output.match(/\d+ failing/)?.[0]}`);
+    else console.log(`Release npm test: ${npmTest.output.match(/\d+ passing/)?.[0] ?? "0 passing"}, ${npmTest.output.match(/\d+ failing/)?.[0]}, ${lines} lines`);
+    problems.push(...checkStudentTestRun(npmTest.output, out));
+
+    // The notebook test stays in this repository; a copy of it runs the release's notebooks on the stubs.
+    fs.copyFileSync(path.join(ROOT, "test", "notebooks.test.ts"), path.join(out, "test", "notebooks.test.ts"));
+    const nbTest = run(out, process.execPath, [require.resolve("mocha/bin/mocha.js"), "--no-config", "-r", "ts-node/register/transpile-only", "--extension", "ts", "--reporter", "spec", "test/notebooks.test.ts"]);
     const notebooks = fs.readdirSync(path.join(out, "notebooks")).filter((f) => f.endsWith(".ipynb"));
     for (const nb of notebooks) {
-      if (!npmTest.output.includes(`✔ R${Number(nb.slice(0, 2))}.x ${nb}: every code cell compiles and runs`)) {
+      if (!nbTest.output.includes(`✔ R${Number(nb.slice(0, 2))}.x ${nb}: every code cell compiles and runs`)) {
         problems.push(`release: notebook ${nb} does not run to the end on the stubs (wrap stub-using code in example())`);
       }
     }

@@ -1,12 +1,16 @@
 /**
  * `npm run watch`: re-runs the tests of the exercise whose files changed, on every save, and shows progress as
  * requirements passed per exercise, with the first failing requirement's message and where its hint lives.
+ * A warm worker process (tools/test-run/worker.ts) waits with mocha and ts-node loaded, so a save reaches the
+ * verdict in about a second; `tsc --watch` keeps dist/ built alongside and its result joins the screen.
  */
-import { spawnSync } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import type { WorkerMessage, WorkerRequest } from "../test-run/worker";
+import { exerciseStates, type RanTest } from "../test-run/verdict";
 import { loadGradingConfig, type GradingConfig } from "./config";
-import { grade } from "./grade";
 import { formatNextStep, formatProgress } from "./report";
 import { requirementsDone, type ExerciseScore } from "./score";
 
@@ -36,52 +40,159 @@ export function formatWatchScreen(scores: ExerciseScore[], build: string, focus?
   return lines.join("\n");
 }
 
-function buildLibrary(root: string): string {
+/** Turns the tests one worker ran into the scores the screen shows (points are not shown in watch mode). */
+export function scoresOf(config: GradingConfig, root: string, ids: number[], tests: RanTest[], loadError?: string): ExerciseScore[] {
+  const states = exerciseStates(config, root, tests);
+  return config.exercises
+    .filter((ex) => ids.includes(ex.id))
+    .map((ex) => {
+      const state = states.find((s) => s.id === ex.id);
+      const requirements = Object.keys(ex.requirements).map((requirement) => {
+        const r = state?.requirements.find((q) => q.requirement === requirement);
+        const failure = r?.firstFailure;
+        return { requirement, passed: r?.passed ?? 0, tests: r?.tests ?? 0, points: 0, maxPoints: ex.requirements[requirement], firstFailure: failure && `${failure.title}: ${failure.message}` };
+      });
+      return { id: ex.id, title: ex.title, hints: ex.hints, requirements, points: 0, maxPoints: 0, loadError: state ? undefined : (loadError ?? "no test ran"), ungraded: [] };
+    });
+}
+
+/** A warm worker (tools/test-run/worker.ts) that has loaded ts-node and the test libraries and waits for files. */
+class WarmWorker {
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+
+  constructor(root: string) {
+    const worker = path.join(__dirname, "..", "test-run", "worker.ts");
+    const tsconfig = path.join(root, "tsconfig.json");
+    this.child = fork(worker, [], {
+      cwd: root,
+      execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0" },
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+    this.ready = new Promise((resolve) => {
+      this.child.once("message", () => resolve());
+      this.child.once("exit", () => resolve());
+    });
+    this.child.on("error", () => {});
+  }
+
+  /** Runs the files and resolves with every test's outcome; a run that takes longer than `killMs` is stopped. */
+  async run(request: WorkerRequest, killMs: number): Promise<{ tests: RanTest[]; loadError?: string }> {
+    await this.ready;
+    if (!this.child.connected) return { tests: [], loadError: "the test process could not start (run npm test to see why)" };
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.child.kill("SIGKILL");
+        resolve({ tests: [], loadError: `the tests ran longer than ${killMs / 1000} s (an endless loop?) and were stopped` });
+      }, killMs);
+      this.child.on("message", (message: WorkerMessage) => {
+        if (message.type !== "done") return;
+        clearTimeout(timer);
+        resolve({ tests: message.tests, loadError: message.loadError });
+      });
+      this.child.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        resolve({ tests: [], loadError: `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)` });
+      });
+      this.child.send(request);
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+/**
+ * Keeps `tsc --watch` running for dist/ (the notebooks import it) and reports its latest result in one line.
+ * @param onChange - called with the new line after each compilation
+ */
+function watchBuild(root: string, onChange: (line: string) => void): ChildProcess | undefined {
+  if (!fs.existsSync(path.join(root, "tsconfig.build.json"))) return undefined;
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--pretty", "false"], { cwd: root, encoding: "utf8" });
-  if (result.status === 0) return "Build: dist/ is up to date (re-run a notebook's setup cell to use it).";
-  const errors = `${result.stdout}${result.stderr}`.split("\n").filter((l) => /error TS\d+/.test(l));
-  return `Build: ${errors.length} type error(s); the tests still run. First: ${errors[0] ?? "see npm run build"}`;
+  const child = spawn(process.execPath, [tsc, "-p", "tsconfig.build.json", "--watch", "--preserveWatchOutput", "--pretty", "false"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] });
+  // The tests come first: the build gets what CPU they leave.
+  try {
+    if (child.pid) os.setPriority(child.pid, 10);
+  } catch {
+    // Not allowed here: the build competes at normal priority.
+  }
+  let errors: string[] = [];
+  let partial = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (/File change detected|Starting compilation/.test(line)) errors = [];
+      else if (/error TS\d+/.test(line)) errors.push(line.trim());
+      const found = /Found (\d+) errors?/.exec(line);
+      if (found) {
+        onChange(Number(found[1]) === 0 ? "Build: dist/ is up to date (re-run a notebook's setup cell to use it)." : `Build: ${found[1]} type error(s); the tests still run. First: ${errors[0] ?? "see npm run build"}`);
+      }
+    }
+  });
+  return child;
 }
 
 async function main(): Promise<void> {
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   const scores = new Map<number, ExerciseScore>();
-  let build = "";
+  let build = "Build: compiling dist/…";
   let focus: number | undefined;
+  let status = "";
   const show = () => {
     if (process.stdout.isTTY) console.clear();
     console.log(formatWatchScreen([...scores.values()].sort((a, b) => a.id - b.id), build, focus));
+    if (status) console.log(status);
   };
-  const rerun = async (ids: number[]) => {
-    if (process.stdout.isTTY) console.clear();
-    console.log(`Running exercise ${ids.join(", ")}…`);
-    build = buildLibrary(root);
-    const report = await grade({ root, config, exercises: ids });
-    for (const ex of report.exercises) scores.set(ex.id, ex);
+  const builder = watchBuild(root, (line) => {
+    build = line;
+    show();
+  });
+  let worker = new WarmWorker(root);
+  const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
+  let runs = 0;
+  const rerun = async (ids: number[], savedAt: number) => {
+    const files = config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
+    const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
+    // The next worker warms up once this run is over, so the two never compete for the CPU.
+    worker = new WarmWorker(root);
+    for (const score of scoresOf(config, root, ids, result.tests, result.loadError)) scores.set(score.id, score);
     focus = ids.length === 1 ? ids[0] : focus;
+    runs++;
+    status = `(run ${runs}, exercise ${ids.join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
     show();
   };
 
-  await rerun(config.exercises.map((ex) => ex.id));
+  let running = rerun(config.exercises.map((ex) => ex.id), performance.now());
   let pending = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
+  let firstChange = 0;
   for (const dir of ["src", "test"]) {
     fs.watch(path.join(root, dir), { recursive: true }, (_event, name) => {
       if (!name) return;
       for (const id of affectedExercises(config, path.join(dir, name.toString()))) pending.add(id);
+      firstChange ||= performance.now();
       clearTimeout(timer);
       timer = setTimeout(() => {
         const ids = [...pending].sort();
+        const savedAt = firstChange;
         pending = new Set();
-        if (ids.length > 0) running = running.then(() => rerun(ids));
-      }, 250);
+        firstChange = 0;
+        if (ids.length > 0) running = running.then(() => rerun(ids, savedAt));
+      }, 50);
     });
   }
+  process.on("exit", () => {
+    worker.stop();
+    builder?.kill();
+  });
+  process.on("SIGINT", () => process.exit(0));
+  process.on("SIGTERM", () => process.exit(0));
+  process.on("SIGHUP", () => process.exit(0));
 }
-
 if (require.main === module) {
   main().catch((error) => {
     console.error(`npm run watch: ${error instanceof Error ? error.message : String(error)}`);

@@ -29,8 +29,8 @@ interface JsonReport {
 }
 
 /**
- * Runs mocha (ts-node, transpile-only, no .mocharc) on test files inside `cwd` with the JSON reporter writing to a
- * file, so whatever the tests print cannot corrupt the report.
+ * Runs mocha (no .mocharc; ts-node transpile-only for `.ts` files) on test files inside `cwd` with the JSON reporter
+ * writing to a file, so whatever the tests print cannot corrupt the report.
  * @param cwd - the project copy; its node_modules resolves mocha's `--require`
  * @param files - test files relative to `cwd`
  * @param testMs - mocha's per-test timeout
@@ -39,7 +39,9 @@ interface JsonReport {
 export function runMochaJson(cwd: string, files: string[], testMs: number, killMs: number): Promise<MochaRun> {
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mocha-json-")), "report.json");
   const started = Date.now();
-  const args = [MOCHA, "--no-config", "--require", "ts-node/register/transpile-only", "--extension", "ts", "--timeout", String(testMs), "--reporter", "json", "--reporter-option", `output=${report}`, ...files];
+  const typescript = files.some((f) => f.endsWith(".ts"));
+  const register = typescript ? ["--require", "ts-node/register/transpile-only", "--extension", "ts"] : [];
+  const args = [MOCHA, "--no-config", ...register, "--timeout", String(testMs), "--reporter", "json", "--reporter-option", `output=${report}`, ...files];
   const child = spawn(process.execPath, args, {
     cwd,
     stdio: ["ignore", "ignore", "pipe"],

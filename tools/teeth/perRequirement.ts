@@ -7,11 +7,13 @@
  *   requirement's graded test fails (except requirements that list Rx.y as a prerequisite).
  *
  * Given-code tests (titles like `R2.x given: …`) must pass in every copy. Copies are written once into a temp
- * folder and run in parallel, each with mocha on its one exercise's test files.
+ * folder, compiled to JavaScript once per distinct file, and run in parallel, each with mocha on its one exercise's
+ * test files.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { exerciseOfRequirement, loadGradingConfig, requirementOf, type ExerciseConfig, type GradingConfig } from "../grade/config";
 import { stubRegions } from "../release/regions";
 import { runMochaJson, type MochaRun, type MochaTestResult } from "./mochaJson";
@@ -95,22 +97,52 @@ function walk(root: string, dir: string, skip: string[] = []): string[] {
 }
 
 /**
- * Writes a copy of `root`'s src/ (stubbed except the kept requirements), test/ (without fixtures), tsconfig.json
- * and grading.json into `dir`, with node_modules linked.
+ * Compiles TypeScript to CommonJS once per distinct text, with the project's compiler options, as ts-node's
+ * transpile-only mode does: the copies' mocha runs then load plain JavaScript and never load TypeScript.
  */
-export function writeCopy(root: string, dir: string, keep: (requirement: string) => boolean, sources: Map<string, string>, tests: Map<string, string>): void {
-  for (const [file, text] of sources) {
-    const out = file.endsWith(".ts") ? stubRegions(text, file, { keep }).text : text;
-    fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), out);
+export class Transpiler {
+  private readonly cache = new Map<string, string>();
+  private readonly options: ts.CompilerOptions;
+
+  constructor(root: string) {
+    const file = path.join(root, "tsconfig.json");
+    const { config } = ts.readConfigFile(file, ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config ?? {}, ts.sys, root);
+    this.options = { ...parsed.options, module: ts.ModuleKind.CommonJS, noEmit: false, sourceMap: false, inlineSourceMap: false, declaration: false };
   }
-  for (const [file, text] of tests) {
-    fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
+
+  /** The JavaScript for one file's text. */
+  js(text: string, fileName: string): string {
+    const key = `${fileName}\0${text}`;
+    let out = this.cache.get(key);
+    if (out === undefined) {
+      out = ts.transpileModule(text, { compilerOptions: this.options, fileName }).outputText;
+      this.cache.set(key, out);
+    }
+    return out;
   }
+}
+
+/**
+ * Writes a copy of `root`'s src/ (stubbed except the kept requirements) and test/ (without fixtures) into `dir`,
+ * each `.ts` file with its compiled `.js` beside it, with grading.json and node_modules linked.
+ */
+export function writeCopy(root: string, dir: string, keep: (requirement: string) => boolean, sources: Map<string, string>, tests: Map<string, string>, transpiler: Transpiler): void {
+  const write = (file: string, text: string) => {
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    // The TypeScript stays too, for tests that read a source; without ts-node, require() picks the .js.
+    fs.writeFileSync(target, text);
+    if (file.endsWith(".ts") && !file.endsWith(".d.ts")) fs.writeFileSync(target.replace(/\.ts$/, ".js"), transpiler.js(text, file));
+  };
+  for (const [file, text] of sources) write(file, file.endsWith(".ts") ? stubRegions(text, file, { keep }).text : text);
+  for (const [file, text] of tests) write(file, text);
   for (const file of ["tsconfig.json", "grading.json", "package.json"]) fs.copyFileSync(path.join(root, file), path.join(dir, file));
   fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
 }
+
+/** A test file's compiled name in a copy. */
+const compiled = (file: string) => file.replace(/\.ts$/, ".js");
 
 const firstLine = (text: string, max = 160) => {
   const line = (text.split("\n").find((l) => l.trim()) ?? "").trim();
@@ -212,12 +244,13 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "teeth-per-requirement-"));
   try {
     const dirs = copies.map((c) => path.join(work, `${c.requirement}-${c.mode}`));
-    copies.forEach((c, i) => writeCopy(root, dirs[i], c.keep, sources, tests));
+    const transpiler = new Transpiler(root);
+    copies.forEach((c, i) => writeCopy(root, dirs[i], c.keep, sources, tests, transpiler));
     const solved = path.join(work, "reference");
-    writeCopy(root, solved, () => true, sources, tests);
+    writeCopy(root, solved, () => true, sources, tests, transpiler);
     const jobs = options.jobs ?? os.cpus().length;
     // The reference runs (everything solved) list every test and must pass; they run first, in the same pool.
-    const referenceRuns = await pool(exercises.length, jobs, (i) => runMochaJson(solved, exercises[i].tests, testMs, killMs));
+    const referenceRuns = await pool(exercises.length, jobs, (i) => runMochaJson(solved, exercises[i].tests.map(compiled), testMs, killMs));
     const reference = new Map(exercises.map((ex, i) => [ex.id, referenceRuns[i]]));
     const referenceProblems: string[] = [];
     for (const [id, run] of reference) {
@@ -226,7 +259,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
     }
     const verdicts = await pool(copies.length, jobs, async (i) => {
       const copy = copies[i];
-      const run = await runMochaJson(dirs[i], copy.exercise.tests, testMs, killMs);
+      const run = await runMochaJson(dirs[i], copy.exercise.tests.map(compiled), testMs, killMs);
       const v = judge(copy, run, reference.get(copy.exercise.id)!.tests, prerequisites);
       options.onVerdict?.(v);
       return v;
@@ -241,12 +274,12 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
 /** The matrix: one line per requirement with both directions, then every offending test. */
 export function formatMatrix(result: PerRequirementResult): string {
   const requirements = [...new Set(result.verdicts.map((v) => v.requirement))];
-  const cell = (v: Verdict | undefined) => (v ? (v.ok ? "✔" : `✘ ${v.problems.length}`) : "-").padEnd(12);
-  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(12)}${"all-but-one".padEnd(12)}`];
+  const cell = (v: Verdict | undefined) => (v ? `${v.ok ? "✔" : `✘ ${v.problems.length}`} ${(v.durationMs / 1000).toFixed(1)}s` : "-").padEnd(14);
+  const lines = [`${"requirement".padEnd(12)}${"only-one".padEnd(14)}all-but-one`];
   for (const r of requirements) {
     const only = result.verdicts.find((v) => v.requirement === r && v.mode === "only-one");
     const allBut = result.verdicts.find((v) => v.requirement === r && v.mode === "all-but-one");
-    lines.push(`${r.padEnd(12)}${cell(only)}${cell(allBut)}`);
+    lines.push(`${r.padEnd(12)}${cell(only)}${cell(allBut)}`.trimEnd());
   }
   const bad = result.verdicts.filter((v) => !v.ok);
   if (result.referenceProblems.length > 0) lines.push("", "Reference solution (everything solved):", ...result.referenceProblems.map((p) => `  - ${p}`));
