@@ -1,8 +1,11 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENV, type ChildEvent, type PlannedTest } from "./protocol";
+import { requirementOf } from "./config";
+import { ENV, EVENTS_FD, MAX_MESSAGE, parseEventLine, type ChildEvent, type PlannedTest } from "./protocol";
+import { DEFAULT_LIMITS, graderNodeModules, killGroup, sandboxCommand, type Sandbox } from "./sandbox";
 
 /** How one test ended, as the grader saw it. */
 export type TestStatus = "passed" | "failed" | "timeout" | "crashed" | "not run";
@@ -21,86 +24,175 @@ export interface ExerciseRun {
   loadError?: string;
   /** The last part of what the child printed, for diagnosis; never parsed. */
   outputTail: string;
-  /** How many child processes it took (more than one after a crash or a timeout). */
+  /** How many child processes it took (more than one after a crash, a timeout or a re-run in isolation). */
   processes: number;
+  /** What went wrong beyond single tests: `tampered`, `timeout`, `crashed`, `memory`. */
+  flags?: string[];
+  /** Why `tampered` was flagged (a canary with the wrong result, a locked global replaced…). */
+  tampering?: string[];
 }
 
 /** How to run one exercise. */
 export interface RunOptions {
-  /** The project whose tests run; the child's working directory. */
+  /** The folder the tests run in (the child's working directory): the project, or a submission's private copy. */
   root: string;
   files: string[];
   testMs: number;
   exerciseMs: number;
   /** Extra time a test gets before its process is killed (mocha's own timeout fires first for async code). */
   graceMs?: number;
+  /** Time all the tests of one requirement may take together; the rest of that requirement is then skipped. */
+  requirementMs?: number;
+  /** An absolute time (Date.now()) after which nothing more runs, e.g. the end of a submission's time. */
+  deadline?: number;
+  /** The tests expected, from a trusted source (the instructor's own checkout); else the first child's list. */
+  plan?: PlannedTest[];
+  /** The TypeScript config the tests are compiled with; `<root>/tsconfig.json` by default. */
+  tsconfig?: string;
+  /** Sandbox settings; by default the permission model with reads limited to root, the grader and node_modules. */
+  sandbox?: Partial<Sandbox>;
+  /** Run canary tests that a tampered harness gets wrong (default true). */
+  canaries?: boolean;
+  /** Extra environment for the child (only these variables and a few basics reach it). */
+  env?: Record<string, string>;
 }
 
 const OUTPUT_TAIL = 16 * 1024;
 const CHILD = path.join(__dirname, "child.ts");
 const TS_NODE = require.resolve("ts-node/register/transpile-only");
+const ISOLATED_RERUNS = 8;
 
 /**
- * Runs an exercise's test files in child processes and collects every test's outcome. A test that hangs is killed
- * after `testMs + graceMs`, a child that exits early is restarted without the tests already done, and the whole
- * exercise stops after `exerciseMs`: the result always lists every test that was found.
+ * Runs an exercise's test files in sandboxed child processes and collects every test's outcome. A test that hangs is
+ * killed after `testMs + graceMs`, a requirement stops after `requirementMs`, a child that exits early is restarted
+ * without the tests already done, a test failed by an exception thrown outside it (a stray timer) is re-run alone,
+ * and the whole exercise stops after `exerciseMs`: the result always lists every expected test.
  */
 export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const graceMs = options.graceMs ?? 1000;
-  const deadline = Date.now() + options.exerciseMs;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-"));
+  const deadline = Math.min(Date.now() + options.exerciseMs, options.deadline ?? Infinity);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-run-"));
   const outcomes = new Map<string, TestOutcome>();
-  let plan: PlannedTest[] | undefined;
-  let planned = new Map<string, PlannedTest>();
+  const flags = new Set<string>();
+  const tampering: string[] = [];
+  let plan = options.plan;
+  const canary = options.canaries === false ? undefined : makeCanaries(options.files);
+  const canaryById = new Map((canary?.tests ?? []).map((t) => [t.test.id, t]));
+  const expected = () => [...(plan ?? []), ...(canary?.tests.map((t) => t.test) ?? [])];
+  const byId = () => new Map(expected().map((t) => [t.id, t]));
+  const used = new Map<string, number>();
   const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0) => {
-    if (test) outcomes.set(test.id, { ...test, status, message, durationMs });
+    if (test && !outcomes.has(test.id)) outcomes.set(test.id, { ...test, status, message: message.slice(0, MAX_MESSAGE + 100), durationMs });
   };
+  const deferred = new Set<string>();
   let loadError: string | undefined;
   let tail = "";
   let processes = 0;
-  try {
-    for (;;) {
-      processes++;
-      const skipFile = path.join(work, `skip-${processes}.json`);
-      fs.writeFileSync(skipFile, JSON.stringify([...outcomes.keys()]));
-      const before = outcomes.size;
-      const child = await runChild(options, path.join(work, `events-${processes}.jsonl`), skipFile, deadline, graceMs);
-      tail = (tail + child.output).slice(-OUTPUT_TAIL);
-      for (const event of child.events) {
-        if (event.type === "plan" && !plan) {
-          plan = event.tests;
-          planned = new Map(plan.map((t) => [t.id, t]));
-        }
-        if (event.type === "load-error" && !plan) loadError = event.message;
-        if (event.type === "end") {
-          record(planned.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
-        }
-        if (event.type === "hook-failed") {
-          for (const id of event.ids) if (!outcomes.has(id)) record(planned.get(id), "failed", `not run: a hook failed (${event.message})`);
+  const run = (only: string[], withCanaries: boolean) => {
+    processes++;
+    return runChild({ ...options, graceMs, deadline, work, used, plan, canary: withCanaries ? canary : undefined, skip: [...outcomes.keys(), ...deferred], only });
+  };
+  const collect = (child: ChildResult, isolated: boolean) => {
+    tail = (tail + child.output).slice(-OUTPUT_TAIL);
+    if (child.memory) flags.add("memory");
+    for (const event of child.events) {
+      if (event.type === "plan" && !plan) plan = event.tests.filter((t) => !canaryById.has(t.id));
+      if (event.type === "load-error" && !child.events.some((e) => e.type === "plan")) loadError ??= event.message;
+      if (event.type === "tamper") tampering.push(event.message);
+      const tests = byId();
+      if (event.type === "end") {
+        if (event.uncaught && event.status === "failed" && !isolated && deferred.size < ISOLATED_RERUNS && !canaryById.has(event.id)) {
+          deferred.add(event.id);
+        } else {
+          record(tests.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
         }
       }
-      if (!plan) {
+      if (event.type === "hook-failed") {
+        for (const id of event.ids) record(tests.get(id), "failed", `not run: a hook failed (${event.message})`);
+      }
+    }
+    if (child.running && !outcomes.has(child.running)) {
+      const status = child.timedOut ? "timeout" : "crashed";
+      flags.add(child.memory ? "memory" : status);
+      record(byId().get(child.running), status, child.why ?? "the test process stopped during this test", child.runningMs);
+    }
+    for (const requirement of child.exhausted) {
+      for (const t of expected()) if (requirementOf(t.title) === requirement) record(t, "timeout", `not run: ${requirement}'s tests ran out of their time together (${options.requirementMs} ms)`);
+    }
+  };
+  try {
+    for (;;) {
+      const before = outcomes.size;
+      const child = await run([], true);
+      collect(child, false);
+      if (!plan || !child.events.some((e) => e.type === "plan")) {
         loadError ??= child.why ?? `the test process exited before listing its tests${tail ? `; its output ended with:\n${tail.slice(-2000)}` : ""}`;
         break;
       }
-      if (child.running && !outcomes.has(child.running)) {
-        record(planned.get(child.running), child.timedOut ? "timeout" : "crashed", child.why ?? "the test process stopped during this test", child.runningMs);
-      }
-      const left = plan.filter((t) => !outcomes.has(t.id));
+      const left = expected().filter((t) => !outcomes.has(t.id) && !deferred.has(t.id));
       if (left.length === 0 || child.done) {
         for (const t of left) record(t, "not run", "mocha finished without running this test");
         break;
       }
       if (Date.now() >= deadline || outcomes.size === before) {
         const why = Date.now() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
+        if (Date.now() >= deadline) flags.add("timeout");
         for (const t of left) record(t, "not run", `not run: ${why}`);
         break;
       }
     }
+    const alone = [...deferred];
+    deferred.clear();
+    for (const id of alone) {
+      const test = byId().get(id);
+      if (Date.now() >= deadline) {
+        record(test, "not run", "not run: the exercise ran out of time before this test could be re-run alone");
+        continue;
+      }
+      const child = await run([id], false);
+      collect(child, true);
+      record(test, "crashed", child.why ?? "the test's re-run in isolation gave no result");
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  return { tests: plan ? plan.map((t) => outcomes.get(t.id)!) : [], loadError, outputTail: tail, processes };
+  if (canary && plan && !loadError) tampering.push(...canary.check(outcomes));
+  if (tampering.length > 0) flags.add("tampered");
+  const tests = plan && !(loadError && outcomes.size === 0) ? plan.map((t) => outcomes.get(t.id) ?? { ...t, status: "not run" as const, message: "no result", durationMs: 0 }) : [];
+  return { tests, loadError, outputTail: tail, processes, flags: [...flags], tampering };
+}
+
+interface Canaries {
+  word: string;
+  passFirst: boolean[];
+  tests: { test: PlannedTest; mustPass: boolean }[];
+  /** What the outcomes say about tampering: one line per canary with the wrong result. */
+  check(outcomes: Map<string, TestOutcome>): string[];
+}
+
+/** Three pairs of canary tests per test file, with a secret name and a secret order of must-pass and must-fail. */
+function makeCanaries(files: string[]): Canaries {
+  const word = `c${randomBytes(6).toString("hex")}`;
+  const passFirst = files.flatMap(() => [0, 1, 2].map(() => randomBytes(1)[0] % 2 === 0));
+  const tests = files.flatMap((file, fi) =>
+    [0, 1, 2].flatMap((k) =>
+      ["a", "b"].map((title) => {
+        const suite = `${word}-${fi}-${k}`;
+        const mustPass = (title === "a") === passFirst[fi * 3 + k];
+        return { test: { id: `${path.normalize(file)} :: ${suite} ${title}`, title, file: path.resolve(file) }, mustPass };
+      }),
+    ),
+  );
+  const check = (outcomes: Map<string, TestOutcome>) =>
+    tests.flatMap(({ test, mustPass }) => {
+      const got = outcomes.get(test.id);
+      if (!got) return [];
+      if (mustPass && got.status === "failed") return [`a canary test that must pass failed (${got.message.slice(0, 200)})`];
+      if (!mustPass && got.status === "passed") return ["a canary test that must fail passed: the test framework or assertions were tampered with"];
+      if (got.status === "not run" && /mocha finished without running/.test(got.message)) return ["a canary test was removed from the run"];
+      return [];
+    });
+  return { word, passFirst, tests, check };
 }
 
 interface ChildResult {
@@ -111,82 +203,202 @@ interface ChildResult {
   running?: string;
   runningMs: number;
   timedOut: boolean;
+  /** The child died of memory exhaustion. */
+  memory: boolean;
+  /** Requirements whose time ran out during this child. */
+  exhausted: string[];
   why?: string;
 }
 
-function runChild(options: RunOptions, eventsFile: string, skipFile: string, deadline: number, graceMs: number): Promise<ChildResult> {
-  fs.writeFileSync(eventsFile, "");
-  const tsconfig = path.join(options.root, "tsconfig.json");
-  const child = spawn(process.execPath, ["-r", TS_NODE, CHILD], {
+interface ChildOptions extends RunOptions {
+  graceMs: number;
+  deadline: number;
+  work: string;
+  used: Map<string, number>;
+  canary?: Canaries;
+  skip: string[];
+  only: string[];
+}
+
+function childSandbox(options: ChildOptions, tmp: string): Sandbox {
+  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const given = options.sandbox ?? {};
+  return {
+    read: [...(given.read ?? [options.root, __dirname, graderNodeModules(), ...(fs.existsSync(tsconfig) ? [tsconfig] : [])])],
+    write: [...(given.write ?? []), tmp],
+    heapMb: given.heapMb ?? DEFAULT_LIMITS.heapMb,
+    virtualMb: given.virtualMb ?? DEFAULT_LIMITS.virtualMb,
+    permission: given.permission ?? true,
+  };
+}
+
+function runChild(options: ChildOptions): Promise<ChildResult> {
+  const nonce = randomBytes(18).toString("base64url");
+  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const tmp = fs.mkdtempSync(path.join(options.work, "tmp-"));
+  const sandbox = childSandbox(options, tmp);
+  const { command, args } = sandboxCommand(["-r", TS_NODE, CHILD], sandbox);
+  const child = spawn(command, args, {
     cwd: options.root,
-    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
     env: {
-      ...process.env,
-      [ENV.events]: eventsFile,
-      [ENV.files]: JSON.stringify(options.files),
-      [ENV.skip]: skipFile,
-      [ENV.testMs]: String(options.testMs),
-      TS_NODE_TRANSPILE_ONLY: "true",
-      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}),
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: tmp,
+      TMPDIR: tmp,
+      LANG: "C.UTF-8",
       FORCE_COLOR: "0",
+      TS_NODE_TRANSPILE_ONLY: "true",
+      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : { TS_NODE_SKIP_PROJECT: "true" }),
+      ...options.env,
+      [ENV.nonce]: nonce,
+      [ENV.files]: JSON.stringify(options.files),
+      [ENV.skip]: JSON.stringify(options.skip),
+      [ENV.only]: JSON.stringify(options.only),
+      [ENV.testMs]: String(options.testMs),
+      [ENV.canary]: options.canary ? JSON.stringify({ word: options.canary.word, passFirst: options.canary.passFirst }) : "",
+      [ENV.mode]: "run",
     },
   });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
 
-  let read = 0;
   const events: ChildEvent[] = [];
+  const state = { running: undefined as string | undefined, since: Date.now(), timedOut: false, done: false, why: undefined as string | undefined, exhausted: [] as string[] };
+  const titles = new Map<string, string>();
+  for (const t of [...(options.plan ?? []), ...(options.canary?.tests.map((c) => c.test) ?? [])]) titles.set(t.id, t.title);
+  const expectedId = (id: string) => titles.has(id);
   let partial = "";
-  const poll = () => {
-    const text = fs.readFileSync(eventsFile, "utf8");
-    partial += text.slice(read);
-    read = text.length;
+  let received = 0;
+  const onLine = (line: string) => {
+    if (state.done) return;
+    const event = parseEventLine(line, nonce);
+    if (!event) return;
+    if (event.type === "plan") {
+      if (events.some((e) => e.type === "plan")) return;
+      if (!options.plan) for (const t of event.tests) titles.set(t.id, t.title);
+    } else if (event.type === "start") {
+      if (!expectedId(event.id)) return;
+      state.running = event.id;
+      state.since = Date.now();
+    } else if (event.type === "end") {
+      if (event.id !== state.running) return;
+      const requirement = requirementOf(titles.get(event.id) ?? "");
+      if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (Date.now() - state.since));
+      state.running = undefined;
+    } else if (event.type === "hook-failed") {
+      state.running = undefined;
+    } else if (event.type === "done") {
+      state.done = true;
+      killGroup(child.pid);
+    }
+    events.push(event);
+  };
+  const events3 = child.stdio[EVENTS_FD] as NodeJS.ReadableStream;
+  events3.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > 64 * 1024 * 1024) return;
+    partial += chunk.toString("utf8");
     const lines = partial.split("\n");
     partial = lines.pop() ?? "";
-    for (const line of lines) if (line) events.push(JSON.parse(line) as ChildEvent);
-  };
-  const state = { running: undefined as string | undefined, since: Date.now(), timedOut: false, why: undefined as string | undefined };
-  const track = (from: number) => {
-    for (const event of events.slice(from)) {
-      if (event.type === "start") {
-        state.running = event.id;
-        state.since = Date.now();
-      } else if (event.type === "end" && event.id === state.running) {
-        state.running = undefined;
-      }
-    }
+    if (partial.length > 1024 * 1024) partial = "";
+    for (const line of lines) onLine(line);
+  });
+
+  const limitFor = (id: string) => {
+    const requirement = requirementOf(titles.get(id) ?? "");
+    const test = options.testMs + options.graceMs;
+    if (!requirement || !options.requirementMs) return { ms: test, requirement };
+    return { ms: Math.min(test, options.requirementMs - (options.used.get(requirement) ?? 0)), requirement };
   };
 
   return new Promise((resolve) => {
+    let finished = false;
+    const stop = (why: string) => {
+      if (state.why) return;
+      state.timedOut = true;
+      state.why = why;
+      killGroup(child.pid);
+    };
     const timer = setInterval(() => {
-      const from = events.length;
-      poll();
-      track(from);
       const now = Date.now();
-      if (state.running && now - state.since > options.testMs + graceMs) {
-        state.timedOut = true;
-        state.why = `timed out: the test ran longer than ${options.testMs} ms (an endless loop?) and its process was stopped`;
-        child.kill("SIGKILL");
-      } else if (now > deadline) {
-        state.timedOut = true;
-        state.why = `timed out: the exercise ran longer than ${options.exerciseMs} ms and its process was stopped`;
-        child.kill("SIGKILL");
+      if (state.running) {
+        const limit = limitFor(state.running);
+        if (now - state.since > limit.ms) {
+          if (limit.requirement && limit.ms < options.testMs + options.graceMs) {
+            state.exhausted.push(limit.requirement);
+            stop(`timed out: ${limit.requirement}'s tests together ran longer than ${options.requirementMs} ms and the process was stopped`);
+          } else {
+            stop(`timed out: the test ran longer than ${options.testMs} ms (an endless loop?) and its process was stopped`);
+          }
+        }
       }
+      if (now > options.deadline) stop(`timed out: the exercise ran longer than its time limit and its process was stopped`);
     }, 50);
-    child.on("close", (code, signal) => {
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
       clearInterval(timer);
-      const from = events.length;
-      poll();
-      track(from);
-      const done = events.some((e) => e.type === "done");
-      if (!done && !state.why) {
-        state.why = `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)`;
+      // Nothing of the child's group may outlive it, and a grandchild holding our pipes must not keep us waiting.
+      killGroup(child.pid);
+      for (const stream of [child.stdout, child.stderr, events3]) (stream as { destroy?: () => void } | null)?.destroy?.();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      const memory = /heap out of memory|Allocation failed|out of memory/i.test(output) || (!state.done && !state.timedOut && signal === "SIGABRT");
+      if (!state.done && !state.why) {
+        state.why = memory
+          ? "the test process ran out of memory and was stopped"
+          : `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)`;
       }
-      resolve({ events, output, done, running: done ? undefined : state.running, runningMs: Date.now() - state.since, timedOut: state.timedOut, why: state.why });
+      resolve({ events, output, done: state.done, running: state.done ? undefined : state.running, runningMs: Date.now() - state.since, timedOut: state.timedOut, memory, exhausted: state.exhausted, why: state.why });
+    };
+    child.on("exit", (code, signal) => {
+      // Let the pipes deliver what the child wrote before it exited, but never wait on them for long.
+      const settle = setTimeout(() => finish(code, signal), 300);
+      child.on("close", () => {
+        clearTimeout(settle);
+        finish(code, signal);
+      });
+    });
+    child.on("error", (error) => {
+      state.why = `the test process could not start: ${error.message}`;
+      finish(null, null);
     });
   });
+}
+
+/**
+ * Lists an exercise's tests from trusted code (the instructor's own checkout): loads the test files with mocha and
+ * reports their IDs without running them. This list, not a submission's child, decides what is expected.
+ */
+export async function listTests(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {
+  const nonce = randomBytes(18).toString("base64url");
+  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const child = spawn(process.execPath, ["-r", TS_NODE, CHILD], {
+    cwd: options.root,
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      TS_NODE_TRANSPILE_ONLY: "true",
+      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}),
+      [ENV.nonce]: nonce,
+      [ENV.files]: JSON.stringify(options.files),
+      [ENV.mode]: "list",
+    },
+  });
+  let text = "";
+  let stderr = "";
+  (child.stdio[EVENTS_FD] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4000)));
+  await new Promise((resolve) => child.on("close", resolve));
+  for (const line of text.split("\n")) {
+    const event = parseEventLine(line, nonce);
+    if (event?.type === "plan") return { tests: event.tests };
+    if (event?.type === "load-error") return { tests: [], error: event.message };
+  }
+  return { tests: [], error: `listing the tests failed: ${stderr.slice(-2000)}` };
 }
