@@ -223,13 +223,24 @@ interface ChildOptions extends RunOptions {
 function childSandbox(options: ChildOptions, tmp: string): Sandbox {
   const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
   const given = options.sandbox ?? {};
+  const read = given.read ?? [options.root, __dirname, graderNodeModules(), ...(fs.existsSync(tsconfig) ? [tsconfig] : [])];
   return {
-    read: [...(given.read ?? [options.root, __dirname, graderNodeModules(), ...(fs.existsSync(tsconfig) ? [tsconfig] : [])])],
+    // ts-node looks for a package.json in every folder above a .ts file it loads; a refused read would crash it.
+    read: [...read, ...read.flatMap(packageJsonsAbove)],
     write: [...(given.write ?? []), tmp],
     heapMb: given.heapMb ?? DEFAULT_LIMITS.heapMb,
     virtualMb: given.virtualMb ?? DEFAULT_LIMITS.virtualMb,
     permission: given.permission ?? true,
   };
+}
+
+/** The package.json paths in every folder above a path (they need not exist). */
+function packageJsonsAbove(file: string): string[] {
+  const found: string[] = [];
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    found.push(path.join(dir, "package.json"));
+    if (path.dirname(dir) === dir) return found;
+  }
 }
 
 function runChild(options: ChildOptions): Promise<ChildResult> {
