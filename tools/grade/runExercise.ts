@@ -221,9 +221,9 @@ interface ChildOptions extends RunOptions {
 }
 
 function childSandbox(options: ChildOptions, tmp: string): Sandbox {
-  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const tsconfig = tsconfigFor(options);
   const given = options.sandbox ?? {};
-  const read = given.read ?? [options.root, __dirname, graderNodeModules(), ...(fs.existsSync(tsconfig) ? [tsconfig] : [])];
+  const read = [...(given.read ?? [options.root, __dirname, graderNodeModules()]), tsconfig];
   return {
     // ts-node looks for a package.json in every folder above a .ts file it loads; a refused read would crash it.
     read: [...read, ...read.flatMap(packageJsonsAbove)],
@@ -232,6 +232,15 @@ function childSandbox(options: ChildOptions, tmp: string): Sandbox {
     virtualMb: given.virtualMb ?? DEFAULT_LIMITS.virtualMb,
     permission: given.permission ?? true,
   };
+}
+
+/** The TypeScript config for a run: the one given, else the nearest above the root (as ts-node finds it), else the grader's. */
+function tsconfigFor(options: { root: string; tsconfig?: string }): string {
+  if (options.tsconfig) return options.tsconfig;
+  for (let dir = path.resolve(options.root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "tsconfig.json"))) return path.join(dir, "tsconfig.json");
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..", "..", "tsconfig.json");
+  }
 }
 
 /** The package.json paths in every folder above a path (they need not exist). */
@@ -245,7 +254,7 @@ function packageJsonsAbove(file: string): string[] {
 
 function runChild(options: ChildOptions): Promise<ChildResult> {
   const nonce = randomBytes(18).toString("base64url");
-  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const tsconfig = tsconfigFor(options);
   const tmp = fs.mkdtempSync(path.join(options.work, "tmp-"));
   const sandbox = childSandbox(options, tmp);
   const { command, args } = sandboxCommand(["-r", TS_NODE, CHILD], sandbox);
@@ -260,7 +269,7 @@ function runChild(options: ChildOptions): Promise<ChildResult> {
       LANG: "C.UTF-8",
       FORCE_COLOR: "0",
       TS_NODE_TRANSPILE_ONLY: "true",
-      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : { TS_NODE_SKIP_PROJECT: "true" }),
+      TS_NODE_PROJECT: tsconfig,
       ...options.env,
       [ENV.nonce]: nonce,
       [ENV.files]: JSON.stringify(options.files),
@@ -387,7 +396,7 @@ function runChild(options: ChildOptions): Promise<ChildResult> {
  */
 export async function listTests(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {
   const nonce = randomBytes(18).toString("base64url");
-  const tsconfig = options.tsconfig ?? path.join(options.root, "tsconfig.json");
+  const tsconfig = tsconfigFor(options);
   const child = spawn(process.execPath, ["-r", TS_NODE, CHILD], {
     cwd: options.root,
     stdio: ["ignore", "ignore", "pipe", "pipe"],
@@ -395,7 +404,7 @@ export async function listTests(options: { root: string; files: string[]; tsconf
       ...process.env,
       NODE_OPTIONS: "",
       TS_NODE_TRANSPILE_ONLY: "true",
-      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}),
+      TS_NODE_PROJECT: tsconfig,
       [ENV.nonce]: nonce,
       [ENV.files]: JSON.stringify(options.files),
       [ENV.mode]: "list",

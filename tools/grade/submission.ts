@@ -15,7 +15,7 @@ export interface SubmissionReport {
   submission: string;
   points: number;
   maxPoints: number;
-  /** Submission-wide flags: the union of the exercises' flags (see docs/instructors.md). */
+  /** Submission-wide flags: the union of the exercises' flags. */
   flags: string[];
   durationMs: number;
   exercises: { id: number; title: string; points: number; maxPoints: number; flags: string[] }[];
