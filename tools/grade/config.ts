@@ -19,10 +19,10 @@ export interface ExerciseConfig {
 export interface GradingConfig {
   /**
    * testMs: one test; requirementMs: all tests of one requirement together; exerciseMs: one exercise in all;
-   * submissionMs: one submission (instructor mode) or one `npm run grade` in all; graceMs: extra time before a
-   * hung test's process is killed.
+   * submissionMs: one submission (instructor mode) or one `npm run grade` in all; loadMs: loading an exercise's
+   * tests; graceMs: extra time before a hung test's process is killed.
    */
-  timeouts: { testMs: number; exerciseMs: number; graceMs?: number; requirementMs?: number; submissionMs?: number };
+  timeouts: { testMs: number; exerciseMs: number; graceMs?: number; loadMs?: number; requirementMs?: number; submissionMs?: number };
   /** Memory per test process: V8 heap (`--max-old-space-size`) and address space (`ulimit -v`), in MB. */
   limits?: { heapMb?: number; virtualMb?: number };
   exercises: ExerciseConfig[];
@@ -58,7 +58,7 @@ export function loadGradingConfig(file: string): GradingConfig {
   if (!positive(config?.timeouts?.testMs) || !positive(config.timeouts.exerciseMs)) {
     fail("expected timeouts.testMs and timeouts.exerciseMs as positive numbers");
   }
-  for (const key of ["graceMs", "requirementMs", "submissionMs"] as const) {
+  for (const key of ["graceMs", "loadMs", "requirementMs", "submissionMs"] as const) {
     if (config.timeouts[key] !== undefined && !positive(config.timeouts[key])) fail(`expected timeouts.${key} as a positive number when given`);
   }
   for (const key of ["heapMb", "virtualMb"] as const) {

@@ -40,6 +40,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         requirementMs: config.timeouts.requirementMs,
         exerciseMs: config.timeouts.exerciseMs,
         graceMs: config.timeouts.graceMs,
+        loadMs: config.timeouts.loadMs,
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
       });

@@ -43,6 +43,8 @@ export interface RunOptions {
   graceMs?: number;
   /** Time all the tests of one requirement may take together; the rest of that requirement is then skipped. */
   requirementMs?: number;
+  /** Time a test process may take to load the test files (and the code they import) before it is stopped. */
+  loadMs?: number;
   /** An absolute time (Date.now()) after which nothing more runs, e.g. the end of a submission's time. */
   deadline?: number;
   /** The tests expected, from a trusted source (the instructor's own checkout); else the first child's list. */
@@ -130,7 +132,9 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
         break;
       }
       const left = expected().filter((t) => !outcomes.has(t.id) && !deferred.has(t.id));
-      if (left.length === 0 || child.done) {
+      if (left.length === 0) break;
+      // mocha also finishes early when it aborts (an asynchronous failure after a test passed): run the rest again.
+      if (child.done && outcomes.size === before) {
         for (const t of left) record(t, "not run", "mocha finished without running this test");
         break;
       }
@@ -294,10 +298,13 @@ function runChild(options: ChildOptions): Promise<ChildResult> {
   const expectedId = (id: string) => titles.has(id);
   let partial = "";
   let received = 0;
+  let lastEvent = Date.now();
+  const loadMs = options.loadMs ?? 30_000;
   const onLine = (line: string) => {
     if (state.done) return;
     const event = parseEventLine(line, nonce);
     if (!event) return;
+    lastEvent = Date.now();
     if (event.type === "plan") {
       if (events.some((e) => e.type === "plan")) return;
       if (!options.plan) for (const t of event.tests) titles.set(t.id, t.title);
@@ -358,6 +365,13 @@ function runChild(options: ChildOptions): Promise<ChildResult> {
         }
       }
       if (now > options.deadline) stop(`timed out: the exercise ran longer than its time limit and its process was stopped`);
+      // Loading (before the list of tests) and the time between tests (hooks, mocha itself) have limits too.
+      if (!state.running && !state.done) {
+        const listed = events.some((e) => e.type === "plan");
+        const quiet = now - lastEvent;
+        if (!listed && quiet > loadMs) stop(`timed out: loading the tests took longer than ${loadMs} ms and the process was stopped`);
+        else if (listed && quiet > options.testMs * 2 + options.graceMs) stop(`timed out: the test process stopped responding between tests and was stopped`);
+      }
     }, 50);
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (finished) return;

@@ -115,7 +115,7 @@ const toStatus = (status: TestStatus | "load error"): ReportStatus => (status ==
 /** Flags an exercise's run earned: its runner's flags plus `compile-error` or `crashed` for a load failure. */
 function exerciseFlags(run: ExerciseRun): string[] {
   const flags = new Set(run.flags ?? []);
-  if (run.loadError) flags.add(/TSError|SyntaxError|Unable to compile|error TS\d+/.test(run.loadError) ? "compile-error" : "crashed");
+  if (run.loadError) flags.add(/TSError|SyntaxError|Unable to compile|error TS\d+/.test(run.loadError) ? "compile-error" : /^timed out/.test(run.loadError) ? "timeout" : "crashed");
   return [...flags].sort();
 }
 
@@ -153,6 +153,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
           requirementMs: config.timeouts.requirementMs,
           exerciseMs: config.timeouts.exerciseMs,
           graceMs: config.timeouts.graceMs,
+          loadMs: config.timeouts.loadMs,
           deadline,
           sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
         });
