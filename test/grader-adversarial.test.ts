@@ -201,7 +201,7 @@ const ALL_ATTACKS: Attack[] = [
   },
   {
     name: "timer that throws after its test (reference solutions)",
-    mechanism: "a test failed by an uncaught exception is re-run alone",
+    mechanism: "an exception after its test passed is charged to no test; one during another test: that test re-run alone",
     base: "reference",
     exercises: [CONFIG.exercises[0].id],
     atLeast: (max) => max - Object.values(CONFIG.exercises[0].requirements)[0],

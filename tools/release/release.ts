@@ -12,6 +12,7 @@ export const INSTRUCTOR_ONLY = [
   "tools/release/",
   "tools/teeth.ts",
   "test/release.test.ts",
+  "test/grader-adversarial.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */
@@ -20,7 +21,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {
