@@ -204,16 +204,24 @@ const ALL_ATTACKS: Attack[] = [
     mechanism: "an exception after its test passed is charged to no test; one during another test: that test re-run alone",
     base: "reference",
     exercises: [CONFIG.exercises[0].id],
-    atLeast: (max) => max - Object.values(CONFIG.exercises[0].requirements)[0],
+    // The requirement whose test first calls the student's code may lose its points; no other may.
+    atLeast: (max) => max - Math.max(...Object.values(CONFIG.exercises[0].requirements)),
     inject: () => js`
-      const mod = require("./${path.basename(CONFIG.exercises[0].sources[0])}/TieredPipelineContext");
-      const proto = mod.TieredPipelineContext.prototype;
-      const enter = proto.enter;
+      // Every method of every class the exercise exports schedules, on the first call only, a timer that throws.
+      const mod = require("./${path.basename(CONFIG.exercises[0].sources[0])}");
       let armed = true;
-      proto.enter = function (...args) {
-        if (armed) { armed = false; setTimeout(() => { throw new Error("a stray timer from an earlier test"); }, 5); }
-        return enter.apply(this, args);
-      };`,
+      for (const value of Object.values(mod)) {
+        if (typeof value !== "function" || !value.prototype) continue;
+        for (const key of Object.getOwnPropertyNames(value.prototype)) {
+          const d = Object.getOwnPropertyDescriptor(value.prototype, key);
+          if (key === "constructor" || !d || typeof d.value !== "function" || !d.writable) continue;
+          const original = d.value;
+          value.prototype[key] = function (...args) {
+            if (armed) { armed = false; setTimeout(() => { throw new Error("a stray timer from an earlier test"); }, 5); }
+            return original.apply(this, args);
+          };
+        }
+      }`,
   },
   {
     name: "neutering chai",
