@@ -65,7 +65,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
   it("#6 the report covers every exercise and requirement of the config", () => {
     const config = loadGradingConfig(path.join(FIXTURES, "grading.json"));
     expect(report.exercises.map((ex) => ex.id)).to.deep.equal(config.exercises.map((ex) => ex.id));
-    expect(report.maxPoints).to.equal(95);
+    expect(report.maxPoints).to.equal(105);
     for (const ex of config.exercises) {
       expect(exercise(ex.id).requirements.map((r) => r.requirement)).to.deep.equal(Object.keys(ex.requirements));
     }
@@ -125,11 +125,19 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
     expect(test("R10.2 waits while the stray timer fires, and is re-run alone")).to.include({ status: "passed", points: 5 });
   });
 
+  it("#11 a requirement whose tests all loop stops after its time together; the next requirement still runs", () => {
+    expect(test("R11.1 loop 1").status).to.equal("timeout");
+    expect(test("R11.1 loop 2").status).to.equal("timeout");
+    expect(test("R11.1 loop 3")).to.include({ status: "timeout" });
+    expect(test("R11.1 loop 3").message).to.match(/R11\.1's tests ran out of their time together \(2500 ms\)/);
+    expect(test("R11.2 still runs")).to.include({ status: "passed", points: 5 });
+  });
+
   it("#6 totals add up, and the table shows every exercise", () => {
-    expect(report.points).to.equal(45);
+    expect(report.points).to.equal(50);
     const table = formatTable(report);
-    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 10]) expect(table).to.include(`Exercise ${id} — `);
-    expect(table).to.match(/Total\s+45 \/ 95/);
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]) expect(table).to.include(`Exercise ${id} — `);
+    expect(table).to.match(/Total\s+50 \/ 105/);
   });
 });
 

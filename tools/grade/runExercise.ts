@@ -389,6 +389,11 @@ function runChild(options: ChildOptions): Promise<ChildResult> {
       if (finished) return;
       finished = true;
       clearInterval(timer);
+      if (state.running && !state.done) {
+        // A test that was killed or crashed used its requirement's time too.
+        const requirement = requirementOf(titles.get(state.running) ?? "");
+        if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (Date.now() - state.since));
+      }
       // Nothing of the child's group may outlive it, and a grandchild holding our pipes must not keep us waiting.
       killGroup(child.pid);
       for (const stream of [child.stdout, child.stderr, events3]) (stream as { destroy?: () => void } | null)?.destroy?.();
