@@ -1,9 +1,12 @@
 /**
  * The teeth check: every graded test passes on this repository (the reference solutions) and fails on a freshly
- * generated student release (the stubs). Prints the tests that break either direction and exits 1 if any do.
+ * generated student release (the stubs); then, per requirement, only-one and all-but-one (tools/teeth/perRequirement.ts).
+ * Prints the tests that break either direction and exits 1 if any do.
  *
- *   npm run teeth               links this checkout's node_modules into the release (fast, for development)
- *   npm run teeth -- --npm-ci   installs the release on its own with `npm ci`, as a student would (CI does this)
+ *   npm run teeth                                 release check, then the per-requirement check
+ *   npm run teeth -- --npm-ci                     the release installs on its own with `npm ci`, as a student's would (CI)
+ *   npm run teeth -- --per-requirement [R1.3,R2.1]  only the per-requirement check (all requirements, or those listed)
+ *   npm run teeth -- --release-only               only the release check
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,6 +15,7 @@ import * as path from "node:path";
 import { grade } from "./grade/grade";
 import { formatTable } from "./grade/report";
 import { release } from "./release/release";
+import { checkPerRequirement, formatMatrix } from "./teeth/perRequirement";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -21,8 +25,53 @@ function run(cwd: string, command: string, args: string[]): { ok: boolean; outpu
   return { ok: result.status === 0, output };
 }
 
+interface Cli {
+  npmCi: boolean;
+  releaseCheck: boolean;
+  perRequirement: boolean;
+  requirements: string[];
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const cli: Cli = { npmCi: false, releaseCheck: true, perRequirement: true, requirements: [], keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--npm-ci") cli.npmCi = true;
+    else if (arg === "--release-only") cli.perRequirement = false;
+    else if (arg === "--keep") cli.keep = true;
+    else if (arg === "--per-requirement") {
+      cli.releaseCheck = false;
+      if (argv[i + 1] && !argv[i + 1].startsWith("--")) cli.requirements.push(...argv[++i].split(",").map((r) => r.trim()).filter(Boolean));
+    } else if (/^R\d+\.\d+(,R\d+\.\d+)*$/.test(arg)) cli.requirements.push(...arg.split(","));
+    else throw new RangeError(`expected --npm-ci, --release-only, --per-requirement [R1.1,R2.3], --keep; got ${JSON.stringify(arg)}`);
+  }
+  return cli;
+}
+
+async function perRequirementCheck(cli: Cli): Promise<string[]> {
+  console.log(`\nPer-requirement teeth check (${cli.requirements.length ? cli.requirements.join(", ") : "every requirement"}): only-one and all-but-one…`);
+  const result = await checkPerRequirement({ root: ROOT, requirements: cli.requirements, keep: cli.keep });
+  console.log(formatMatrix(result));
+  return [
+    ...result.referenceProblems.map((p) => `per-requirement: ${p}`),
+    ...result.verdicts.filter((v) => !v.ok).map((v) => `per-requirement: ${v.requirement} ${v.mode}: ${v.problems.length} problem(s), listed above`),
+  ];
+}
+
 async function main(): Promise<number> {
-  const npmCi = process.argv.includes("--npm-ci");
+  const cli = parseArgs(process.argv.slice(2));
+  const problems: string[] = cli.releaseCheck ? await releaseCheck(cli.npmCi) : [];
+  if (cli.perRequirement) problems.push(...(await perRequirementCheck(cli)));
+  if (problems.length > 0) {
+    console.error(`\nTeeth check FAILED (${problems.length}):\n${problems.map((p) => `- ${p}`).join("\n")}`);
+    return 1;
+  }
+  console.log(`\nTeeth check passed${cli.releaseCheck ? ": 100% on the reference solutions, 0 on the stubs" : ""}${cli.perRequirement ? `${cli.releaseCheck ? ";" : ":"} every requirement stands alone` : ""}.`);
+  return 0;
+}
+
+async function releaseCheck(npmCi: boolean): Promise<string[]> {
   const problems: string[] = [];
 
   const reference = await grade({ root: ROOT });
@@ -66,13 +115,7 @@ async function main(): Promise<number> {
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
-
-  if (problems.length > 0) {
-    console.error(`\nTeeth check FAILED (${problems.length}):\n${problems.map((p) => `- ${p}`).join("\n")}`);
-    return 1;
-  }
-  console.log("\nTeeth check passed: 100% on the reference solutions, 0 on the stubs.");
-  return 0;
+  return problems;
 }
 
 main().then(

@@ -42,16 +42,23 @@ function enclosingFunction(source: ts.SourceFile, position: number): string | un
   return found;
 }
 
+/** Which regions `stubRegions` leaves solved (the teeth check builds copies with some requirements solved). */
+export interface StubOptions {
+  /** Returns true for a requirement whose regions keep their solution (markers and STUB block dropped). */
+  keep?: (requirement: string) => boolean;
+}
+
 /**
  * Replaces every solution region of a TypeScript source with its stub. A region sits inside a function body and
  * becomes `throw new NotImplementedError("R2.3", "OneOf.validate");`, or it is followed by a `BEGIN STUB` block of
  * commented-out lines, which are uncommented in its place (for code outside functions, such as class headers).
  * @param text - the instructor's source
  * @param fileName - for messages and parsing
- * @returns the student's source and the regions replaced
+ * @param options - `keep` selects requirements whose regions stay solved (default: none)
+ * @returns the student's source and the regions replaced (kept regions are not listed)
  * @throws MarkerError for an unclosed, nested or misplaced marker
  */
-export function stubRegions(text: string, fileName: string): { text: string; regions: Region[] } {
+export function stubRegions(text: string, fileName: string, options: StubOptions = {}): { text: string; regions: Region[] } {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const lines = text.split("\n");
   const out: string[] = [];
@@ -78,6 +85,16 @@ export function stubRegions(text: string, fileName: string): { text: string; reg
     }
     if (end >= lines.length) throw new MarkerError(`${at(i)}: the region ${requirement} has no "// END SOLUTION"`);
     let next = end + 1;
+    if (options.keep?.(requirement)) {
+      out.push(...lines.slice(i + 1, end));
+      if (next < lines.length && BEGIN_STUB.test(lines[next])) {
+        while (next < lines.length && !END_STUB.test(lines[next])) next++;
+        if (next >= lines.length) throw new MarkerError(`${at(end + 1)}: the STUB block has no "// END STUB"`);
+        next++;
+      }
+      i = next - 1;
+      continue;
+    }
     if (next < lines.length && BEGIN_STUB.test(lines[next])) {
       let stubEnd = next + 1;
       const stub: string[] = [];

@@ -9,8 +9,11 @@ export const INSTRUCTOR_ONLY = [
   ".ci/",
   "bench/",
   "docs/instructors.md",
+  "patches/",
+  "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
+  "test/mutants.test.ts",
   "test/release.test.ts",
   "test/grader-adversarial.test.ts",
 ];
@@ -21,7 +24,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "test:adversarial"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

@@ -1,0 +1,47 @@
+/**
+ * `npm run mutants [-- Rx.y]`: runs StrykerJS over the solution regions (one requirement's, or all), then prints a
+ * score per requirement and the surviving mutants. Exits 1 when a requirement is under the target score.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MutantsUsageError, planRun, strykerConfig, writeConfig } from "./config";
+import { solutionRegions } from "./regions";
+import { TARGET_SCORE, formatScores, scoreRequirements, type MutationReport } from "./score";
+
+const root = path.resolve(__dirname, "..", "..");
+const reportFile = path.join(root, "reports", "mutation", "mutation.json");
+
+function main(argv: string[]): number {
+  const args = argv.filter((a) => a !== "--report-only");
+  const reportOnly = argv.includes("--report-only");
+  if (args.length > 1 || args.some((a) => a.startsWith("-"))) {
+    throw new MutantsUsageError(`usage: npm run mutants [-- Rx.y] [--report-only]; got ${args.join(" ")}`);
+  }
+  const plan = planRun(root, solutionRegions(root), args[0]);
+  if (!reportOnly) {
+    const configFile = writeConfig(root, strykerConfig(plan));
+    const started = Date.now();
+    const stryker = path.join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
+    const run = spawnSync(process.execPath, [stryker, "run", path.relative(root, configFile)], { cwd: root, stdio: "inherit" });
+    if (run.status !== 0) {
+      console.error(`npm run mutants: Stryker exited with ${run.status ?? run.signal}; see the output above.`);
+      return 2;
+    }
+    console.log(`\nStryker took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  }
+  if (!fs.existsSync(reportFile)) throw new Error(`npm run mutants: expected ${path.relative(root, reportFile)}; run without --report-only first`);
+  const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport;
+  const scores = scoreRequirements(report, plan.regions, plan.requirements);
+  console.log(`\nMutation score per requirement (solution regions only)${plan.requirement ? ` for ${plan.requirement}` : ""}:\n`);
+  console.log(formatScores(scores));
+  console.log(`\nReports: reports/mutation/mutation.html (open in a browser), reports/mutation/mutation.json`);
+  return scores.some((s) => s.score < TARGET_SCORE) ? 1 : 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof MutantsUsageError ? error.message : error);
+  process.exitCode = 2;
+}
