@@ -95,6 +95,25 @@ function spray(text) {
 }
 `;
 
+/**
+ * Makes the stubs stop throwing: every method of every class the target exercise exports returns undefined instead
+ * of throwing NotImplementedError, so its tests fail on assertions, which a neutered assertion library would pass.
+ */
+const SWALLOW = () => js`
+  {
+    const mod = require("./${targetFolder()}");
+    for (const value of Object.values(mod)) {
+      if (typeof value !== "function" || !value.prototype) continue;
+      for (const key of Object.getOwnPropertyNames(value.prototype)) {
+        const d = Object.getOwnPropertyDescriptor(value.prototype, key);
+        if (key === "constructor" || !d || typeof d.value !== "function" || !d.writable) continue;
+        const original = d.value;
+        value.prototype[key] = function (...args) { try { return original.apply(this, args); } catch { return undefined; } };
+      }
+    }
+  }
+`;
+
 const ALL_ATTACKS: Attack[] = [
   {
     name: "wrapper around mocha's global it",
@@ -227,7 +246,7 @@ const ALL_ATTACKS: Attack[] = [
     name: "neutering chai",
     mechanism: "chai's Assertion, util and exports frozen before student code; chai canaries",
     base: "stubs",
-    inject: () => js`
+    inject: () => SWALLOW() + js`
       const chai = require("chai");
       const tries = [
         () => { chai.Assertion.prototype.assert = function () {}; },
@@ -243,7 +262,7 @@ const ALL_ATTACKS: Attack[] = [
     name: "neutering node:assert",
     mechanism: "node:assert frozen before student code; assert canaries",
     base: "stubs",
-    inject: () => js`
+    inject: () => SWALLOW() + js`
       const assert = require("assert");
       for (const name of Object.keys(assert)) try { assert[name] = () => {}; } catch {}
       try { assert.strict.strictEqual = () => {}; } catch {}
@@ -332,7 +351,7 @@ const ALL_ATTACKS: Attack[] = [
     name: "EventEmitter.prototype.emit turning fail into pass",
     mechanism: "the runner's emit/on captured and pinned before student code; canaries",
     base: "stubs",
-    inject: () => js`
+    inject: () => SWALLOW() + js`
       const E = require("events");
       const emit = E.prototype.emit;
       E.prototype.emit = function (event, ...args) {
@@ -344,13 +363,14 @@ const ALL_ATTACKS: Attack[] = [
     name: "patching mocha's Runner, Test and Runnable prototypes",
     mechanism: "mocha's prototypes frozen before student code",
     base: "stubs",
-    inject: () => js`
+    inject: () => SWALLOW() + js`
       const mocha = require("mocha"); const M = mocha.Mocha || mocha.default || mocha;
       const tries = [
         () => { M.Runnable.prototype.run = function (fn) { fn(); }; },
-        () => Object.defineProperty(M.Test.prototype, "state", { get() { return "passed"; }, set() {} }),
-        () => { M.Runner.prototype.fail = function () {}; },
-        () => { M.Runner.prototype.runTests = function (suite, fn) { fn(); }; },
+        () => {
+          const emit = M.Runner.prototype.emit;
+          M.Runner.prototype.fail = function (test) { test.state = "passed"; emit.call(this, "pass", test); };
+        },
       ];
       for (const t of tries) try { t(); } catch {}`,
   },
