@@ -10,7 +10,7 @@ import type { ExerciseRun } from "../tools/grade/runExercise";
 import { scoreExercise, type ExerciseScore, type GradeReport, type GradedTest } from "../tools/grade/score";
 import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
 import { parseEventLine } from "../tools/grade/protocol";
-import { PERMISSION_FLAG, sandboxCommand } from "../tools/grade/sandbox";
+import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/grade/sandbox";
 import { buildSubmissionReport } from "../tools/grade/submission";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
@@ -322,7 +322,11 @@ describe("#11 grader protocol, sandbox and instructor report (units; the attacks
   });
 
   it("#11 the sandbox command sets the permission model, both memory limits and the read/write lists", () => {
-    const { command, args } = sandboxCommand(["child.ts"], { read: ["/a", "/a", "/b"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true });
+    expect(["repeat", "comma"]).to.include(permissionSyntax());
+    const comma = sandboxCommand(["child.ts"], { read: ["/a", "/b"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "comma").args;
+    expect(comma).to.include("--allow-fs-read=/a,/b");
+    expect(sandboxCommand(["child.ts"], { read: ["/a"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "none").args.join(" ")).to.not.include("--allow-fs");
+    const { command, args } = sandboxCommand(["child.ts"], { read: ["/a", "/a", "/b"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "repeat");
     const all = [command, ...args].join(" ");
     expect(all).to.include("--max-old-space-size=512").and.include(PERMISSION_FLAG).and.include("--allow-fs-write=/t");
     expect(args.filter((a) => a.startsWith("--allow-fs-read="))).to.deep.equal(["--allow-fs-read=/a", "--allow-fs-read=/b"]);

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** What one run of untrusted code may touch and use. */
@@ -26,15 +28,41 @@ export const PERMISSION_FLAG = major >= 22 ? "--permission" : "--experimental-pe
 /** Whether this Node has a permission model at all (Node 20 and newer). */
 export const HAS_PERMISSION_MODEL = major >= 20;
 
+/** How this Node takes several allowed paths: one flag per path (newer), one comma-separated flag (early 20.x), or no model. */
+export type PermissionSyntax = "repeat" | "comma" | "none";
+
+let syntaxCache: PermissionSyntax | undefined;
+
+/**
+ * Finds out, once per process, how this Node's permission model takes several paths, by starting node with two
+ * allowed folders and reading both.
+ */
+export function permissionSyntax(): PermissionSyntax {
+  if (syntaxCache) return syntaxCache;
+  if (!HAS_PERMISSION_MODEL) return (syntaxCache = "none");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grade-probe-"));
+  const [a, b] = ["a", "b"].map((name) => path.join(dir, name));
+  try {
+    for (const d of [a, b]) fs.mkdirSync(d);
+    const script = `const fs = require("fs"); fs.readdirSync(${JSON.stringify(a)}); fs.readdirSync(${JSON.stringify(b)});`;
+    const works = (flags: string[]) => spawnSync(process.execPath, [PERMISSION_FLAG, ...flags, "-e", script], { stdio: "ignore", timeout: 20_000 }).status === 0;
+    syntaxCache = works([`--allow-fs-read=${a}`, `--allow-fs-read=${b}`]) ? "repeat" : works([`--allow-fs-read=${a},${b}`]) ? "comma" : "none";
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return syntaxCache;
+}
+
 /**
  * The command that starts `node <nodeArgs>` inside the sandbox: the permission model's flags, a heap limit and,
  * where `/bin/sh` exists, an address-space limit set with `ulimit -v` by a shell that then `exec`s node (so the
  * process spawned is node itself and signals reach it directly).
  */
-export function sandboxCommand(nodeArgs: string[], sandbox: Sandbox): { command: string; args: string[] } {
+export function sandboxCommand(nodeArgs: string[], sandbox: Sandbox, syntax: PermissionSyntax = permissionSyntax()): { command: string; args: string[] } {
   const flags = [`--max-old-space-size=${sandbox.heapMb}`];
-  if (sandbox.permission && HAS_PERMISSION_MODEL) {
-    flags.push(PERMISSION_FLAG, ...unique(sandbox.read).map((p) => `--allow-fs-read=${p}`), ...unique(sandbox.write).map((p) => `--allow-fs-write=${p}`));
+  if (sandbox.permission && syntax !== "none") {
+    const allow = (name: string, paths: string[]) => (syntax === "repeat" ? paths.map((p) => `--allow-fs-${name}=${p}`) : [`--allow-fs-${name}=${paths.join(",")}`]);
+    flags.push(PERMISSION_FLAG, ...allow("read", unique(sandbox.read)), ...allow("write", unique(sandbox.write)));
   }
   const node = [...flags, ...nodeArgs];
   if (process.platform !== "win32" && fs.existsSync("/bin/sh")) {

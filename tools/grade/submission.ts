@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
-import { graderNodeModules } from "./sandbox";
+import { graderNodeModules, permissionSyntax } from "./sandbox";
 import { scoreExercise, selectExercises, type GradedTest } from "./score";
 import type { PlannedTest } from "./protocol";
 
@@ -164,7 +164,10 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   } finally {
     removeWorkspace(dir);
   }
-  return buildSubmissionReport(options.submission, results, Date.now() - started, complete);
+  const report = buildSubmissionReport(options.submission, results, Date.now() - started, complete);
+  // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
+  if (permissionSyntax() === "none") report.flags = [...report.flags, "unsandboxed"].sort();
+  return report;
 }
 
 /** Puts the scored exercises into the instructor report's shape; tampering anywhere zeroes the whole submission. */
