@@ -23,6 +23,7 @@ const ErrorClass = Error;
 const EVENTS_FD = protocol.EVENTS_FD;
 const StringOf = String;
 const Round = Math.round;
+const bufferFrom = Buffer.from.bind(Buffer);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const EventEmitter = require("node:events") as typeof import("node:events");
 const emitEvent = EventEmitter.prototype.emit;
@@ -59,7 +60,7 @@ const quote = (value: unknown): string => {
 };
 
 function send(json: string): void {
-  const line = Buffer.from(`${env.nonce} ${json}\n`);
+  const line = bufferFrom(`${env.nonce} ${json}\n`);
   let offset = 0;
   while (offset < line.length) {
     try {
@@ -79,18 +80,46 @@ interface MochaTest {
 }
 interface MochaSuite {
   title: string;
+  root?: boolean;
+  parent?: MochaSuite;
   file?: string;
   tests: MochaTest[];
   suites: MochaSuite[];
   addTest(test: MochaTest): void;
 }
 
+/**
+ * A test's ID: its file and full title, built here by plain string concatenation rather than with mocha's
+ * `fullTitle()`, which uses Array methods that code under test could replace to relabel results.
+ */
 function idOf(test: MochaTest): string {
-  return `${relative(cwd, test.file ?? "")} :: ${test.fullTitle()}`;
+  let title = StringOf(test.title);
+  for (let suite = test.parent; suite && !suite.root; suite = suite.parent) title = `${StringOf(suite.title)} ${title}`;
+  return `${relative(cwd, test.file ?? "")} :: ${title}`;
 }
 
-function allTests(suite: MochaSuite): MochaTest[] {
-  return [...suite.tests, ...suite.suites.flatMap(allTests)];
+/** Every test below a suite, in run order, collected with index loops only. */
+function allTests(suite: MochaSuite, into: MochaTest[] = []): MochaTest[] {
+  for (let i = 0; i < suite.tests.length; i++) into[into.length] = suite.tests[i];
+  for (let i = 0; i < suite.suites.length; i++) allTests(suite.suites[i], into);
+  return into;
+}
+
+/** A JSON array's inside from already-encoded items, without Array.prototype.join (code under test may replace it). */
+function jsonItems(items: string[]): string {
+  let out = "";
+  for (let i = 0; i < items.length; i++) out += i === 0 ? items[i] : `,${items[i]}`;
+  return out;
+}
+
+/** The plan event's list of tests. */
+function planItems(tests: MochaTest[]): string {
+  const items: string[] = [];
+  for (let i = 0; i < tests.length; i++) {
+    const t = tests[i];
+    items[i] = `{"id":${quote(idOf(t))},"title":${quote(t.title)},"file":${quote(t.file ?? "")}}`;
+  }
+  return jsonItems(items);
 }
 
 function keepTests(suite: MochaSuite, keep: (id: string) => boolean): void {
@@ -216,16 +245,14 @@ async function main(): Promise<void> {
     }
   }
   if (env.list) {
-    const tests = allTests(root).map((t) => `{"id":${quote(idOf(t))},"title":${quote(t.title)},"file":${quote(t.file ?? "")}}`);
-    send(`{"type":"plan","tests":[${tests.join(",")}]}`);
+    send(`{"type":"plan","tests":[${planItems(allTests(root))}]}`);
     realExit(0);
     return;
   }
   const skip = new Set(env.skip);
   const only = new Set(env.only);
   keepTests(root, (id) => !skip.has(id) && (only.size === 0 || only.has(id)));
-  const plan = allTests(root).map((t) => `{"id":${quote(idOf(t))},"title":${quote(t.title)},"file":${quote(t.file ?? "")}}`);
-  send(`{"type":"plan","tests":[${plan.join(",")}]}`);
+  send(`{"type":"plan","tests":[${planItems(allTests(root))}]}`);
 
   const started = new Map<string, number>();
   const runner = mocha.run(() => {
@@ -249,8 +276,10 @@ async function main(): Promise<void> {
   on("fail", (runnable: MochaTest, error: unknown) => {
     if (runnable.type === "hook") {
       const suite = runnable.parent ?? root;
-      const ids = allTests(suite).map((t) => quote(idOf(t)));
-      send(`{"type":"hook-failed","ids":[${ids.join(",")}],"message":${quote(`${runnable.title}: ${describeThrown(error)}`)}}`);
+      const tests = allTests(suite);
+      const ids: string[] = [];
+      for (let i = 0; i < tests.length; i++) ids[i] = quote(idOf(tests[i]));
+      send(`{"type":"hook-failed","ids":[${jsonItems(ids)}],"message":${quote(`${StringOf(runnable.title)}: ${describeThrown(error)}`)}}`);
     } else {
       let uncaught = false;
       try {
