@@ -375,6 +375,16 @@ const ALL_ATTACKS: Attack[] = [
       for (const t of tries) try { t(); } catch {}`,
   },
   {
+    name: "Promise.prototype.then turning rejections into fulfilments",
+    mechanism: "async must-fail canary (flag tampered)",
+    base: "stubs",
+    inject: () => SWALLOW() + js`
+      const then = Promise.prototype.then;
+      Promise.prototype.then = function (onFulfilled, onRejected) {
+        return then.call(this, onFulfilled, onRejected && typeof onFulfilled === "function" ? () => onFulfilled() : onRejected);
+      };`,
+  },
+  {
     name: "loading the reference solution through process.argv[1]",
     mechanism: "permission model: reads limited to the submission copy, the grader and node_modules",
     base: "stubs",
