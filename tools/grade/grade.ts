@@ -6,6 +6,7 @@ import { formatTable, toClassroom } from "./report";
 import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
 import { gradeSubmission, type SubmissionReport } from "./submission";
+import { monotonicMs } from "./clock";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -27,7 +28,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
   const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
-  const deadline = Date.now() + (config.timeouts.submissionMs ?? Infinity);
+  const deadline = monotonicMs() + (config.timeouts.submissionMs ?? Infinity);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {

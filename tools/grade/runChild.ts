@@ -7,6 +7,10 @@ import { requirementOf } from "./config";
 import { ENV, EVENTS_FD, parseEventLine, type ChildEvent } from "./protocol";
 import type { RunOptions } from "./runExercise";
 import { DEFAULT_LIMITS, graderNodeModules, killGroup, sandboxCommand, type Sandbox } from "./sandbox";
+import { monotonicMs, timers } from "./clock";
+
+/** At most this much of the grading process's own stalls is forgiven per test process (then they count). */
+const MAX_STALL_SHIFT = 30_000;
 
 /** The output kept from a test process (its tail). */
 export const OUTPUT_TAIL = 16 * 1024;
@@ -113,30 +117,30 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
   child.stderr!.on("data", keep);
 
   const events: ChildEvent[] = [];
-  const state = { running: undefined as string | undefined, since: Date.now(), timedOut: false, done: false, why: undefined as string | undefined, exhausted: [] as string[] };
+  const state = { running: undefined as string | undefined, since: monotonicMs(), timedOut: false, done: false, why: undefined as string | undefined, exhausted: [] as string[] };
   const titles = new Map<string, string>();
   for (const t of [...(options.plan ?? []), ...(options.canary?.tests.map((c) => c.test) ?? [])]) titles.set(t.id, t.title);
   const expectedId = (id: string) => titles.has(id);
   let partial = "";
   let received = 0;
-  let lastEvent = Date.now();
+  let lastEvent = monotonicMs();
   const loadMs = options.loadMs ?? 30_000;
   const onLine = (line: string) => {
     if (state.done) return;
     const event = parseEventLine(line, nonce);
     if (!event) return;
-    lastEvent = Date.now();
+    lastEvent = monotonicMs();
     if (event.type === "plan") {
       if (events.some((e) => e.type === "plan")) return;
       if (!options.plan) for (const t of event.tests) titles.set(t.id, t.title);
     } else if (event.type === "start") {
       if (!expectedId(event.id)) return;
       state.running = event.id;
-      state.since = Date.now();
+      state.since = monotonicMs();
     } else if (event.type === "end") {
       if (event.id !== state.running) return;
       const requirement = requirementOf(titles.get(event.id) ?? "");
-      if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (Date.now() - state.since));
+      if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (monotonicMs() - state.since));
       state.running = undefined;
     } else if (event.type === "hook-failed") {
       state.running = undefined;
@@ -172,15 +176,15 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       state.why = why;
       killGroup(child.pid);
     };
-    let lastTick = Date.now();
+    let lastTick = monotonicMs();
     let shift = 0;
-    const timer = setInterval(() => {
-      const now = Date.now();
+    const timer = timers.setInterval(() => {
+      const now = monotonicMs();
       // When this process itself was stalled (a busy event loop, e.g. tests compiling in the same process), the
       // stall is not the child's time: move its clocks on and judge again at the next tick, after its events.
       const stall = now - lastTick - 50;
       lastTick = now;
-      if (stall > 500) {
+      if (stall > 500 && shift < MAX_STALL_SHIFT) {
         state.since += stall;
         lastEvent += stall;
         shift += stall;
@@ -209,11 +213,11 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (finished) return;
       finished = true;
-      clearInterval(timer);
+      timers.clearInterval(timer);
       if (state.running && !state.done) {
         // A test that was killed or crashed used its requirement's time too.
         const requirement = requirementOf(titles.get(state.running) ?? "");
-        if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (Date.now() - state.since));
+        if (requirement) options.used.set(requirement, (options.used.get(requirement) ?? 0) + (monotonicMs() - state.since));
       }
       // Nothing of the child's group may outlive it, and a grandchild holding our pipes must not keep us waiting.
       killGroup(child.pid);
@@ -225,13 +229,13 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
           ? "the test process ran out of memory and was stopped"
           : `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)`;
       }
-      resolve({ events, output, done: state.done, running: state.done ? undefined : state.running, runningMs: Date.now() - state.since, timedOut: state.timedOut, memory, exhausted: state.exhausted, why: state.why });
+      resolve({ events, output, done: state.done, running: state.done ? undefined : state.running, runningMs: monotonicMs() - state.since, timedOut: state.timedOut, memory, exhausted: state.exhausted, why: state.why });
     };
     child.on("exit", (code, signal) => {
       // Let the pipes deliver what the child wrote before it exited, but never wait on them for long.
-      const settle = setTimeout(() => finish(code, signal), 300);
+      const settle = timers.setTimeout(() => finish(code, signal), 300);
       child.on("close", () => {
-        clearTimeout(settle);
+        timers.clearTimeout(settle);
         finish(code, signal);
       });
     });

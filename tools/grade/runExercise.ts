@@ -6,6 +6,7 @@ import { requirementOf } from "./config";
 import { MAX_MESSAGE, type PlannedTest } from "./protocol";
 import { OUTPUT_TAIL, runChild, type ChildResult } from "./runChild";
 import type { Sandbox } from "./sandbox";
+import { monotonicMs } from "./clock";
 
 export { listTests } from "./listTests";
 
@@ -47,7 +48,7 @@ export interface RunOptions {
   requirementMs?: number;
   /** Time a test process may take to load the test files (and the code they import) before it is stopped. */
   loadMs?: number;
-  /** An absolute time (Date.now()) after which nothing more runs, e.g. the end of a submission's time. */
+  /** An absolute time (monotonicMs()) after which nothing more runs, e.g. the end of a submission's time. */
   deadline?: number;
   /** The tests expected, from a trusted source (the instructor's own checkout); else the first child's list. */
   plan?: PlannedTest[];
@@ -71,7 +72,7 @@ const ISOLATED_RERUNS = 8;
  */
 export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const graceMs = options.graceMs ?? 1000;
-  const deadline = Math.min(Date.now() + options.exerciseMs, options.deadline ?? Infinity);
+  const deadline = Math.min(monotonicMs() + options.exerciseMs, options.deadline ?? Infinity);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-run-"));
   const outcomes = new Map<string, TestOutcome>();
   const flags = new Set<string>();
@@ -137,9 +138,9 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
         for (const t of left) record(t, "not run", "mocha finished without running this test");
         break;
       }
-      if (Date.now() >= deadline || outcomes.size === before) {
-        const why = Date.now() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
-        if (Date.now() >= deadline) flags.add("timeout");
+      if (monotonicMs() >= deadline || outcomes.size === before) {
+        const why = monotonicMs() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
+        if (monotonicMs() >= deadline) flags.add("timeout");
         for (const t of left) record(t, "not run", `not run: ${why}`);
         break;
       }
@@ -148,7 +149,7 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
     deferred.clear();
     for (const id of alone) {
       const test = byId().get(id);
-      if (Date.now() >= deadline) {
+      if (monotonicMs() >= deadline) {
         record(test, "not run", "not run: the exercise ran out of time before this test could be re-run alone");
         continue;
       }

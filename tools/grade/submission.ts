@@ -6,6 +6,7 @@ import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./run
 import { graderNodeModules, permissionSyntax } from "./sandbox";
 import { scoreExercise, selectExercises, type GradedTest } from "./score";
 import type { PlannedTest } from "./protocol";
+import { monotonicMs } from "./clock";
 
 /** A test's status in the instructor report. */
 export type ReportStatus = "passed" | "failed" | "timeout" | "crashed" | "not-run";
@@ -125,7 +126,7 @@ function exerciseFlags(run: ExerciseRun): string[] {
  * result, a locked test-framework global replaced) scores the whole submission 0 with the `tampered` flag.
  */
 export async function gradeSubmission(options: SubmissionOptions): Promise<SubmissionReport> {
-  const started = Date.now();
+  const started = monotonicMs();
   const root = path.resolve(options.root);
   const config = options.config ?? loadGradingConfig(path.join(root, "grading.json"));
   const exercises = selectExercises(config, options.exercises ?? []);
@@ -164,7 +165,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   } finally {
     removeWorkspace(dir);
   }
-  const report = buildSubmissionReport(options.submission, results, Date.now() - started, complete);
+  const report = buildSubmissionReport(options.submission, results, monotonicMs() - started, complete);
   // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
   if (permissionSyntax() === "none") report.flags = [...report.flags, "unsandboxed"].sort();
   return report;
