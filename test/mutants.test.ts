@@ -2,7 +2,7 @@ import { expect } from "./helpers/expect";
 import * as path from "node:path";
 import { planRun, strykerConfig } from "../tools/mutants/config";
 import { mutateRanges, regionsOfText, solutionRegions } from "../tools/mutants/regions";
-import { formatScores, scoreRequirements, totalScore, type MutationReport, type ReportMutant } from "../tools/mutants/score";
+import { formatScores, scoreRequirements, textAt, totalScore, type MutationReport, type ReportMutant } from "../tools/mutants/score";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -86,17 +86,23 @@ describe("#14 mutation testing: regions, Stryker's mutate list and the score per
   });
 
   it("#14 a requirement without mutants has no score, and the table marks those under 95% and lists survivors as file:line:column", () => {
-    const report: MutationReport = { files: { [file]: { mutants: [mutant(5, "Survived", { replacement: "x\n  * 2" })] } } };
+    const survivor = mutant(5, "Survived", {
+      mutatorName: "ArithmeticOperator",
+      replacement: "x\n  / 2",
+      location: { start: { line: 5, column: 12 }, end: { line: 5, column: 17 } },
+    });
+    const report: MutationReport = { files: { [file]: { source, mutants: [survivor] } } };
     const scores = scoreRequirements(report, regions, ["R9.1", "R9.2", "R9.3"]);
     expect(scores.map((s) => s.requirement)).to.deep.equal(["R9.1", "R9.2", "R9.3"]);
     expect(Number.isNaN(scores[2].score)).to.equal(true);
     const text = formatScores(scores);
     expect(text).to.match(/^R9\.1 .* 0\.0% ✘$/m);
     expect(text).to.match(/^R9\.3 .* —$/m);
-    expect(text).to.include("R9.1 survivors (1):\n  src/ex9/Gauge.ts:5:9  EqualityOperator → x * 2");
+    expect(text).to.include("R9.1 survivors (1):\n  src/ex9/Gauge.ts:5:12  ArithmeticOperator: x * 2 → x / 2");
+    expect(textAt(source.split("\n"), { start: { line: 4, column: 16 }, end: { line: 5, column: 11 } })).to.equal("return 0;\n    return");
   });
 
-  it("#14 the repository's regions: every requirement in grading.json has one, and one requirement runs only its exercise's tests", () => {
+  it("#14 the repository's regions: every requirement in grading.json has one, and a selection runs only its exercises' tests", () => {
     const all = solutionRegions(ROOT);
     const plan = planRun(ROOT, all, "R3.2");
     expect(plan.regions.length).to.be.greaterThan(0);
@@ -107,6 +113,9 @@ describe("#14 mutation testing: regions, Stryker's mutate list and the score per
     const config = strykerConfig(plan) as { mutate: string[]; mochaOptions: { spec: string[] } };
     expect(config.mutate).to.deep.equal(mutateRanges(plan.regions));
     expect(config.mochaOptions.spec).to.deep.equal(["test/ex3-metrics.test.ts"]);
-    expect(() => planRun(ROOT, all, "R7.7")).to.throw(/expected a requirement from grading.json/);
+    expect(() => planRun(ROOT, all, "R7.7")).to.throw(/expected requirements from grading.json .* got "R7.7"/);
+    const mixed = planRun(ROOT, all, "R4,R1.4");
+    expect(mixed.requirements).to.deep.equal(["R1.4", "R4.1", "R4.2", "R4.3", "R4.4", "R4.5"]);
+    expect(mixed.tests).to.deep.equal(["test/ex1-tiered-pipeline.test.ts", "test/ex4-resilience.test.ts"]);
   });
 });

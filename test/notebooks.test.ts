@@ -1,11 +1,19 @@
 import { expect } from "./helpers/expect";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
-import { runNotebookInProcess, type CellRun } from "../tools/notebookRunner";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
+import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
 
-const NOTEBOOKS = path.join(__dirname, "..", "notebooks");
+// Plain JavaScript (git runs it as a filter), loaded as CommonJS.
+const { strip } = require("../tools/nbstrip.cjs") as { strip(text: string): string };
+
+const ROOT = path.join(__dirname, "..");
+const NOTEBOOKS = path.join(ROOT, "notebooks");
 const notebooks = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
 /** Notebooks that must draw a chart (an inline SVG through tslab's display API). */
@@ -16,60 +24,273 @@ function exerciseOf(file: string): string {
   return `R${Number(file.slice(0, 2))}`;
 }
 
-describe("Notebooks run in-process with tslab's compiler and executor", function () {
-  this.timeout(60000);
-  const results = new Map<string, CellRun[]>();
+/**
+ * A copy of the notebooks and the built library in a temporary project, so a test can "rebuild" (rewrite `dist/`)
+ * without touching the checkout; node_modules is linked.
+ */
+function sandbox(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-notebooks-"));
+  fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
+  fs.cpSync(NOTEBOOKS, path.join(dir, "notebooks"), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
 
-  before(async () => {
-    for (const file of notebooks) results.set(file, await runNotebookInProcess(path.join(NOTEBOOKS, file)));
+let lastBuild = 0;
+
+/** Simulates `npm run build`: the library's newest file gets a modification time later than any before. */
+function rebuild(dir: string): void {
+  lastBuild = Math.max(Date.now(), lastBuild) + 1500;
+  fs.utimesSync(path.join(dir, "dist", "index.js"), new Date(lastBuild), new Date(lastBuild));
+}
+
+const lines = (runs: CellRun[]) => runs.flatMap((r) => r.output.split("\n"));
+const problems = (runs: CellRun[]) => lines(runs).filter((l) => l.startsWith(CHECK_FAILED) || l.startsWith(EXAMPLE_PENDING));
+const failedCell = (runs: CellRun[]) => runs.find((r) => !r.ok);
+const describeFailure = (r: CellRun) => `cell ${r.index} failed:\n${r.source}\n---\n${r.output}`;
+
+describe("Notebooks run in-process with tslab's compiler and executor", function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => {
+    dir = sandbox();
   });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   for (const file of notebooks) {
-    it(`${exerciseOf(file)}.x ${file}: every code cell compiles and runs`, () => {
-      expect(file).to.match(/^0[1-4]-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$/);
-      const runs = results.get(file)!;
-      const failed = runs.find((r) => !r.ok);
-      expect(failed, failed && `cell ${failed.index} failed:\n${failed.source}\n---\n${failed.output}`).to.equal(undefined);
-    });
-
-    it(`${exerciseOf(file)}.x ${file}: every example runs and every check cell passes`, () => {
-      const output = results.get(file)!.map((r) => r.output).join("\n");
-      const failures = output.split("\n").filter((l) => l.startsWith(CHECK_FAILED) || l.startsWith(EXAMPLE_PENDING));
-      if (failures.length > 0) expect.fail(`${failures.length} example(s) or check(s) did not pass:\n${failures.join("\n")}`);
-      expect(output).to.include(CHECK_PASSED);
-    });
-
-    if (CHARTS.has(file)) {
-      it(`${exerciseOf(file)}.x ${file}: draws its chart as inline SVG`, () => {
-        expect(results.get(file)!.flatMap((r) => r.displays)).to.include("image/svg+xml");
+    describe(file, () => {
+      let session: NotebookSession;
+      let runs: CellRun[];
+      let setup: number;
+      before(async () => {
+        session = new NotebookSession(path.join(dir, "notebooks", file));
+        setup = session.cells.findIndex((c) => c.includes("reloadLibrary()"));
+        runs = await session.runFrom(0);
       });
-    }
+      after(() => session.close());
+
+      it(`${exerciseOf(file)}.x ${file}: every code cell compiles and runs`, () => {
+        expect(file).to.match(/^0[1-4]-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$/);
+        const failed = failedCell(runs);
+        expect(failed, failed && describeFailure(failed)).to.equal(undefined);
+      });
+
+      it(`${exerciseOf(file)}.x ${file}: every example runs and every check cell passes`, () => {
+        const failures = problems(runs);
+        if (failures.length > 0) expect.fail(`${failures.length} example(s) or check(s) did not pass:\n${failures.join("\n")}`);
+        expect(lines(runs).some((l) => l.startsWith(CHECK_PASSED))).to.equal(true);
+      });
+
+      if (CHARTS.has(file)) {
+        it(`${exerciseOf(file)}.x ${file}: draws its chart as inline SVG`, () => {
+          expect(runs.flatMap((r) => r.displays)).to.include("image/svg+xml");
+        });
+      }
+
+      it(`${exerciseOf(file)}.x ${file}: its first code cell is the setup cell, which calls reloadLibrary()`, () => {
+        expect(setup).to.equal(0);
+      });
+
+      it(`${exerciseOf(file)}.x ${file}: re-running the setup cell without a rebuild keeps every check passing`, async () => {
+        expect((await session.run(setup)).output).to.equal("");
+        const checks = session.cells.map((c, i) => i).filter((i) => /\bcheck\(/.test(session.cells[i]));
+        const again = [];
+        // Each check again, after the cell above it (some checks read what the example above them made).
+        for (const i of checks) again.push(await session.run(i - 1), await session.run(i));
+        expect(problems(again), lines(again).join("\n")).to.deep.equal([]);
+      });
+
+      it(`${exerciseOf(file)}.x ${file}: after a rebuild, Run All Below from the setup cell passes with no stale class`, async () => {
+        rebuild(dir);
+        const below = await session.runFrom(setup);
+        const failed = failedCell(below);
+        expect(failed, failed && describeFailure(failed)).to.equal(undefined);
+        expect(below[0].output).to.match(/^↻ loaded the library built at/);
+        expect(problems(below), lines(below).join("\n")).to.deep.equal([]);
+        expect(lines(below).filter((l) => l.includes("↻")).length, lines(below).join("\n")).to.equal(1);
+      });
+
+      it(`${exerciseOf(file)}.x ${file}: after a rebuild, a check run alone that fails says which cells to run again`, async () => {
+        rebuild(dir);
+        const unreloaded = await session.run(session.cells.findIndex((c) => /\bcheck\(/.test(c)));
+        expect(unreloaded.output).to.include("↻ the library was rebuilt at");
+        await session.run(setup);
+        for (const [i, cell] of session.cells.entries()) {
+          if (!/\bcheck\(/.test(cell)) continue;
+          const run = await session.run(i);
+          const out = run.output.split("\n");
+          for (const [n, line] of out.entries()) {
+            if (line.startsWith(CHECK_FAILED)) {
+              const rest = out.slice(n + 1).join("\n");
+              expect(rest, `cell ${i}: ${line}`).to.match(/↻ .* still uses? the build from before the last reload: select the setup cell, then Run All Below/);
+            }
+          }
+        }
+        const below = await session.runFrom(setup + 1);
+        expect(problems(below), lines(below).join("\n")).to.deep.equal([]);
+      });
+    });
   }
 });
 
-describe("#6 example(): notebooks run to the end with unwritten stubs", () => {
+describe("#13 source-mapped tracebacks in the kernel", function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => {
+    dir = sandbox();
+    // A planted bug in a library file: line 3 reads a property of undefined.
+    const source = [
+      "export function doubleLevel(json: string): number {",
+      "  const parsed = JSON.parse(json) as { level: { value: number } };",
+      "  return parsed.level.value * 2;",
+      "}",
+      "",
+    ].join("\n");
+    fs.mkdirSync(path.join(dir, "src"));
+    fs.writeFileSync(path.join(dir, "src", "planted.ts"), source);
+    const out = ts.transpileModule(source, {
+      fileName: "planted.ts",
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true },
+    });
+    const map = JSON.parse(out.sourceMapText!) as { sources: string[]; file: string };
+    map.sources = ["../src/planted.ts"];
+    map.file = "planted.js";
+    fs.writeFileSync(path.join(dir, "dist", "planted.js"), out.outputText.replace(/sourceMappingURL=.*$/m, "sourceMappingURL=planted.js.map"));
+    fs.writeFileSync(path.join(dir, "dist", "planted.js.map"), JSON.stringify(map));
+    fs.writeFileSync(path.join(dir, "dist", "planted.d.ts"), "export declare function doubleLevel(json: string): number;\n");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs cells through tslab's executor in a plain `node` process, as the kernel does (no ts-node). */
+  function kernel(cells: string[]): string[] {
+    const driver = `
+      const [root, nbDir, cells] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
+      const { createConverter } = require(root + "/node_modules/tslab/dist/converter");
+      const { createExecutor } = require(root + "/node_modules/tslab/dist/executor");
+      const out = [];
+      const sink = { log: (...a) => out.push(a.join(" ")), error: (...a) => out.push(a.map((x) => (x && x.stack) || String(x)).join(" ")) };
+      console.log = sink.log;
+      process.chdir(nbDir);
+      const node = createConverter({ isJS: false, isBrowser: false });
+      const executor = createExecutor(nbDir, { node, browser: node, close: () => node.close() }, sink);
+      (async () => {
+        for (const cell of cells) out.push("<cell ok=" + (await executor.execute(cell)) + ">");
+        executor.close();
+        process.stdout.write(JSON.stringify(out));
+      })();`;
+    const stdout = execFileSync(process.execPath, ["-e", driver, ROOT, path.join(dir, "notebooks"), JSON.stringify(cells)], { encoding: "utf8" });
+    return (JSON.parse(stdout) as string[]).flatMap((l) => l.split("\n"));
+  }
+
+  it("#13 a planted bug's traceback names the .ts file and line first, and the cells below still run", () => {
+    const setup = codeCells(path.join(dir, "notebooks", notebooks[0]))[0];
+    const out = kernel([
+      setup,
+      'import { doubleLevel } from "../dist/planted";\nexample(() => doubleLevel(\'{"x": 1}\'));',
+      'check("R0.0 the cell after the bug runs", () => {});',
+    ]);
+    const stopped = out.findIndex((l) => l.startsWith(`${CHECK_FAILED} the example stopped: TypeError`));
+    expect(stopped, out.join("\n")).to.be.greaterThan(-1);
+    expect(out[stopped + 1], out.join("\n")).to.match(/^\s+at doubleLevel \(src[\\/]planted\.ts:3:\d+\)$/);
+    expect(out.slice(stopped).join("\n")).not.to.match(/dist[\\/]notebook|node:internal|planted\.js/);
+    expect(out, out.join("\n")).to.include(`${CHECK_PASSED} R0.0 the cell after the bug runs`);
+    expect(out.filter((l) => l.startsWith("<cell"))).to.deep.equal(Array(3).fill("<cell ok=true>"));
+  });
+
+  it("#13 an error inside the built library maps to its src/*.ts file (npm run build writes the source maps)", () => {
+    // createRandom is given code (no stub), so this holds in the student's repository too.
+    const setup = codeCells(path.join(dir, "notebooks", notebooks[0]))[0];
+    const out = kernel([setup, 'import { createRandom } from "../dist";\nexample(() => createRandom(0.5));']);
+    const stopped = out.findIndex((l) => l.startsWith(`${CHECK_FAILED} the example stopped: TypeError: seed`));
+    expect(stopped, out.join("\n")).to.be.greaterThan(-1);
+    expect(out[stopped + 1], out.join("\n")).to.match(/^\s+at .*\(src[\\/]shared[\\/]Random\.ts:\d+:\d+\)$/);
+  });
+});
+
+describe("#6 example(): notebooks run to the end with unwritten stubs and real bugs", () => {
   const stub = () => {
     throw new NotImplementedError("R2.3", "OneOf.validate");
   };
 
   it("#6 returns what the example returns, and prints nothing of its own", () => {
-    const lines: string[] = [];
-    expect(example(() => 42, (l) => lines.push(l))).to.equal(42);
-    expect(lines).to.deep.equal([]);
+    const printed: string[] = [];
+    expect(example(() => 42, (l) => printed.push(l))).to.equal(42);
+    expect(printed).to.deep.equal([]);
   });
 
   it("#6 an unwritten stub prints one ⏳ line naming the requirement and gives undefined", async () => {
-    const lines: string[] = [];
-    expect(example(stub, (l) => lines.push(l))).to.equal(undefined);
-    expect(await example(async () => stub(), (l) => lines.push(l))).to.equal(undefined);
-    expect(lines).to.deep.equal(Array(2).fill(`${EXAMPLE_PENDING} R2.3 OneOf.validate: not implemented yet (see the TODO(R2.3) comment)`));
+    const printed: string[] = [];
+    expect(example(stub, (l) => printed.push(l))).to.equal(undefined);
+    expect(await example(async () => stub(), (l) => printed.push(l))).to.equal(undefined);
+    expect(printed).to.deep.equal(Array(2).fill(`${EXAMPLE_PENDING} R2.3 OneOf.validate: not implemented yet (see the TODO(R2.3) comment)`));
   });
 
-  it("#6 every other error, thrown or rejected, goes through unchanged", async () => {
-    const boom = new TypeError("a real bug");
-    expect(() => example(() => { throw boom; }, () => {})).to.throw(boom);
-    let rejectedWith: unknown;
-    await example(async () => { throw "not an Error"; }, () => {}).catch((e: unknown) => (rejectedWith = e));
-    expect(rejectedWith).to.equal("not an Error");
+  it("#13 any other error, thrown or rejected, prints ✘ with the error and its cause, and gives undefined", async () => {
+    const printed: string[] = [];
+    const boom = new TypeError("a real bug", { cause: new RangeError("the first one") });
+    expect(example(() => { throw boom; }, (l) => printed.push(l))).to.equal(undefined);
+    expect(await example(async () => { throw "not an Error"; }, (l) => printed.push(l))).to.equal(undefined);
+    expect(printed[0]).to.match(/^✘ the example stopped: TypeError: a real bug\n/);
+    expect(printed[0]).to.match(/\n {2}caused by RangeError: the first one/);
+    expect(printed[1]).to.equal(`${CHECK_FAILED} the example stopped: "not an Error" (thrown, not an Error)`);
+  });
+});
+
+describe("#13 notebooks in git: the nbstrip clean filter", function () {
+  this.timeout(30000);
+
+  for (const file of notebooks) {
+    it(`#13 ${file} is stored as the filter writes it and names the kernel npm run kernel registers`, () => {
+      const text = fs.readFileSync(path.join(NOTEBOOKS, file), "utf8");
+      expect(strip(text) === text, `${file} is not canonical: node tools/nbstrip.cjs < ${file} > tmp && mv tmp ${file}`).to.equal(true);
+      const nb = JSON.parse(text) as { metadata: { kernelspec: { name: string; display_name: string } } };
+      expect(nb.metadata.kernelspec).to.deep.include({ name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME });
+    });
+  }
+
+  it("#13 drops outputs, counts and front-end metadata, keeps tags, and reads a Jupyter save (sorted keys) back to the stored file", () => {
+    const stored = fs.readFileSync(path.join(NOTEBOOKS, notebooks[0]), "utf8");
+    const nb = JSON.parse(stored) as { cells: Record<string, unknown>[]; metadata: Record<string, unknown> };
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)])) : v;
+    for (const cell of nb.cells) {
+      cell.metadata = { collapsed: false, scrolled: true, execution: { "iopub.status.idle": "2026-01-01" } };
+      if (cell.cell_type === "code") {
+        cell.execution_count = 7;
+        cell.outputs = [{ output_type: "stream", name: "stdout", text: ["✔ R1.1 …\n"] }];
+      }
+    }
+    nb.metadata = { ...nb.metadata, kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, widgets: {}, vscode: { x: 1 } };
+    const saved = `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
+    expect(strip(saved)).to.equal(stored);
+    expect(strip(strip(saved))).to.equal(stored);
+    const tagged = JSON.parse(stored) as { cells: { metadata: Record<string, unknown> }[] };
+    tagged.cells[0].metadata = { tags: ["solution"], exercise_source: "x", collapsed: true };
+    expect((JSON.parse(strip(JSON.stringify(tagged))) as typeof tagged).cells[0].metadata).to.deep.equal({ tags: ["solution"], exercise_source: "x" });
+  });
+
+  it("#13 in a git repository, a run and saved notebook has no diff and stages nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));
+    try {
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
+      fs.mkdirSync(path.join(dir, "tools"));
+      fs.mkdirSync(path.join(dir, "notebooks"));
+      fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
+      fs.copyFileSync(path.join(ROOT, "tools", "nbstrip.cjs"), path.join(dir, "tools", "nbstrip.cjs"));
+      const file = path.join(dir, "notebooks", notebooks[0]);
+      fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
+      git("init", "-q");
+      execFileSync(process.execPath, ["tools/nbstrip.cjs", "--install"], { cwd: dir });
+      git("add", "-A");
+      git("commit", "-qm", "init");
+      const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: Record<string, unknown>[] };
+      for (const cell of nb.cells) if (cell.cell_type === "code") Object.assign(cell, { execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["out\n"] }] });
+      fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+      expect(git("diff", "--stat")).to.equal("");
+      git("add", "-A");
+      expect(git("status", "--porcelain")).to.equal("");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,10 @@ import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
 import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
-import { INSTRUCTOR_ONLY, projectFiles, releaseFile } from "../tools/release/release";
+import { execFileSync } from "node:child_process";
+import * as os from "node:os";
+import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
+import { INSTRUCTOR_ONLY, projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -131,5 +134,58 @@ describe("#6 student release: nothing points at instructor-only files", () => {
       for (const [i, line] of text.split("\n").entries()) if (pattern.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
     }
     expect(offenders, offenders.join("\n")).to.deep.equal([]);
+  });
+});
+
+describe("#12 student release: tracked files only, and a manifest of the protected files", () => {
+  let repo = "";
+  let out = "";
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    fs.writeFileSync(path.join(repo, file), text);
+  };
+  beforeEach(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), "release-repo-"));
+    out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-out-")), "student");
+    execFileSync("git", ["init", "-q"], { cwd: repo });
+    write("package.json", JSON.stringify({ name: "x", scripts: { test: "mocha", release: "node release", grade: "node grade" } }));
+    write("test/a.test.ts", "it('R1.1 a')");
+    write("grading.json", "{}");
+    write("src/a.ts", "export const a = 1;");
+    write(".gitignore", "ignored.md\n");
+    execFileSync("git", ["add", "-A"], { cwd: repo });
+    write("docs/draft-answers.md", "the answers");
+    write("test/b.test.ts", "it('R1.2 untracked')");
+    write("ignored.md", "x");
+  });
+  afterEach(() => {
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
+
+  it("#12 untracked files never ship, ignored or not (a draft of answers in docs/ stays home)", () => {
+    expect(projectFiles(repo)).to.deep.equal([".gitignore", "grading.json", "package.json", "src/a.ts", "test/a.test.ts"]);
+    release(repo, out);
+    expect(fs.existsSync(path.join(out, "docs", "draft-answers.md"))).to.equal(false);
+    expect(fs.existsSync(path.join(out, "test", "b.test.ts"))).to.equal(false);
+  });
+
+  it("#12 the release ships a manifest its own files match, equal to the one class grading computes from the instructor's checkout", () => {
+    release(repo, out);
+    const shipped = JSON.parse(fs.readFileSync(path.join(out, MANIFEST_PATH), "utf8")) as ProtectedManifest;
+    expect(Object.keys(shipped.files)).to.deep.equal(["grading.json", "package.json#scripts", "test/a.test.ts"]);
+    expect(shipped).to.deep.equal(releaseManifest(repo));
+    expect(checkProtectedFiles(out, shipped)).to.deep.equal({ changed: [], added: [], missing: [] });
+    fs.appendFileSync(path.join(out, "test", "a.test.ts"), "\nit.skip");
+    expect(checkProtectedFiles(out, shipped).changed).to.deep.equal(["test/a.test.ts"]);
+  });
+
+  it("#12 this repository's manifest covers every graded test file, grading.json, the scripts, tsconfig, mocha config and the workflow, and no instructor-only file", () => {
+    const manifest = releaseManifest(ROOT);
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/classroom.yml", "tools/grade/grade.ts"];
+    expect(Object.keys(manifest.files)).to.include.members(expected);
+    const leaked = Object.keys(manifest.files).filter((file) => INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix)));
+    expect(leaked).to.deep.equal([]);
   });
 });

@@ -29,7 +29,7 @@ require_jupyter() {
     echo "Jupyter is not installed: the real-Jupyter notebook run needs jupyter nbconvert, nbclient and jupyter_client." >&2
     echo "  Debian/Ubuntu: sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel" >&2
     echo "  elsewhere:     pip install nbconvert nbclient jupyter_client ipykernel" >&2
-    echo "(npm test already runs every notebook in-process without Jupyter.)" >&2
+    echo "(npm test already runs every notebook in-process without Jupyter; npm run doctor says which front ends you have.)" >&2
     return 1
   fi
 }

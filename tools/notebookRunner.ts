@@ -27,49 +27,89 @@ export function codeCells(notebookPath: string): string[] {
 }
 
 /**
- * Executes a notebook's code cells with tslab's own compiler and executor (TypeScript 5.0.4, as the kernel does),
- * without Jupyter; stops at the first cell that fails to compile or throws.
+ * One notebook's kernel, in-process: tslab's own compiler and executor (TypeScript 5.0.4, as the kernel uses),
+ * rooted at the notebook's folder as when Jupyter starts the kernel there. Cells run in the order you ask, like a
+ * student clicking through a front end. Library code prints with the global console, so `console.log` and
+ * `console.error` are captured while a cell runs.
+ */
+export class NotebookSession {
+  readonly cells: string[];
+  private output: string[] = [];
+  private displays: string[] = [];
+  private readonly executor: ReturnType<typeof createExecutor>;
+
+  constructor(readonly notebookPath: string) {
+    this.cells = codeCells(notebookPath);
+    const dir = path.dirname(path.resolve(notebookPath));
+    const previousDir = process.cwd();
+    process.chdir(dir);
+    try {
+      const node = createConverter({ isJS: false, isBrowser: false });
+      this.executor = createExecutor(dir, { node, browser: node, close: () => node.close() }, this.console);
+    } finally {
+      process.chdir(previousDir);
+    }
+  }
+
+  private readonly console = {
+    log: (...parts: unknown[]) => this.write(parts),
+    error: (format?: unknown, ...rest: unknown[]) => this.output.push(formatError(format, rest)),
+  };
+
+  private write(parts: unknown[]): void {
+    this.output.push(parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" "));
+  }
+
+  /** Runs code cell `index` (0-based among code cells). */
+  async run(index: number): Promise<CellRun> {
+    this.output = [];
+    this.displays = [];
+    const previousDisplay = jupyter.lastWriteDisplayData;
+    (jupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = (data: { data: Record<string, unknown> }) => {
+      this.displays.push(...Object.keys(data.data));
+    };
+    const globalLog = globalThis.console.log;
+    const globalError = globalThis.console.error;
+    globalThis.console.log = this.console.log;
+    globalThis.console.error = this.console.error;
+    try {
+      const ok = await this.executor.execute(this.cells[index]);
+      return { index, source: this.cells[index], ok, output: this.output.join("\n"), displays: this.displays };
+    } finally {
+      globalThis.console.log = globalLog;
+      globalThis.console.error = globalError;
+      (jupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = previousDisplay;
+    }
+  }
+
+  /** Runs cells `from` … the last one, stopping after the first that fails (as Run All does). */
+  async runFrom(from = 0): Promise<CellRun[]> {
+    const runs: CellRun[] = [];
+    for (let index = from; index < this.cells.length; index++) {
+      const run = await this.run(index);
+      runs.push(run);
+      if (!run.ok) break;
+    }
+    return runs;
+  }
+
+  close(): void {
+    this.executor.close();
+  }
+}
+
+/**
+ * Executes a notebook's code cells in-process, without Jupyter; stops at the first cell that fails to compile or
+ * throws.
  * @param notebookPath - the .ipynb file; its folder becomes tslab's root, as when Jupyter starts the kernel there
  */
 export async function runNotebookInProcess(notebookPath: string): Promise<CellRun[]> {
-  const dir = path.dirname(path.resolve(notebookPath));
-  const previousDir = process.cwd();
-  let output: string[] = [];
-  let displays: string[] = [];
-  const write = (...parts: unknown[]) => output.push(parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" "));
-  const console = {
-    log: write,
-    error: (format?: unknown, ...rest: unknown[]) => write(formatError(format, rest)),
-  };
-  process.chdir(dir);
-  const node = createConverter({ isJS: false, isBrowser: false });
-  process.chdir(previousDir);
-  const executor = createExecutor(dir, { node, browser: node, close: () => node.close() }, console);
-  const previousDisplay = jupyter.lastWriteDisplayData;
-  (jupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = (data: { data: Record<string, unknown> }) => {
-    displays.push(...Object.keys(data.data));
-  };
-  const runs: CellRun[] = [];
-  // Library code prints with the global console (as in the kernel, where stdout is the cell's output).
-  const globalLog = globalThis.console.log;
-  const globalError = globalThis.console.error;
-  globalThis.console.log = console.log;
-  globalThis.console.error = console.error;
+  const session = new NotebookSession(notebookPath);
   try {
-    for (const [index, source] of codeCells(notebookPath).entries()) {
-      output = [];
-      displays = [];
-      const ok = await executor.execute(source);
-      runs.push({ index, source, ok, output: output.join("\n"), displays });
-      if (!ok) break;
-    }
+    return await session.runFrom(0);
   } finally {
-    globalThis.console.log = globalLog;
-    globalThis.console.error = globalError;
-    (jupyter as { lastWriteDisplayData: unknown }).lastWriteDisplayData = previousDisplay;
-    executor.close();
+    session.close();
   }
-  return runs;
 }
 
 function formatError(format: unknown, rest: unknown[]): string {

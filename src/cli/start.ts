@@ -4,6 +4,17 @@ import { DEMOS } from "./demos";
 
 const USAGE = "usage: npm start [-- [1|2|3|4 ...] [--seed N]]";
 
+/** What `npm start -- --help` prints. */
+export const HELP = [
+  USAGE,
+  "",
+  "Runs the exercises' main blocks (all four, or the numbers given), as `python exN.py` would.",
+  "  1 2 3 4     which exercises to run (default: all)",
+  "  --seed N    fixes the randomness, so a run can be repeated",
+  "  --help, -h  prints this",
+  "Examples: npm start -- 3    npm start -- 1 4 --seed 7",
+].join("\n");
+
 /** The parsed command line of `npm start`. */
 export interface StartArgs {
   exercises: number[];
@@ -58,6 +69,10 @@ export async function start(args: StartArgs, log: Logger = defaultLog): Promise<
 }
 
 if (require.main === module) {
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    console.log(HELP);
+    process.exit(0);
+  }
   try {
     const args = parseStartArgs(process.argv.slice(2));
     start(args).then((failures) => {

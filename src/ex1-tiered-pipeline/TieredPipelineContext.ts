@@ -3,15 +3,8 @@ import { defaultLog, type Logger } from "../shared/Logger";
 import { SuppressedError, foldErrors } from "../shared/SuppressedError";
 import { InMemoryTextFile } from "./InMemoryTextFile";
 import { PipelineStateError, TierFaultError } from "./errors";
-import {
-  TIER_ORDER,
-  type DatabaseConnection,
-  type OutputSocket,
-  type PipelineRecord,
-  type PipelineSummary,
-  type Stage,
-  type TierName,
-} from "./types";
+import { formatSummary } from "./formatSummary";
+import type { DatabaseConnection, OutputSocket, PipelineRecord, PipelineSummary, Stage, TierName } from "./types";
 
 /** Options for {@link TieredPipelineContext}. */
 export interface TieredPipelineOptions {
@@ -45,16 +38,24 @@ export class TieredPipelineContext implements Disposable {
   /** The output socket tier, set by `enter()`. */
   socket?: OutputSocket;
 
-  private _failedTier?: string;
-  private readonly opened: TierName[] = [];
+  /** The name of the stage that threw during `run()` (the seed's `self._failedTier`). */
+  protected _failedTier?: string;
+  /** The tiers that opened, in opening order; `openTier` appends to it. */
+  protected readonly opened: TierName[] = [];
+  /** Records given to `run()`, summed over runs. */
+  protected recordsIn = 0;
+  /** Records the last stage returned, summed over successful runs. */
+  protected recordsOut = 0;
+  /** Clock reading when `enter()` began, once entered. */
+  protected startedAt?: number;
+  /** Clock reading when `exit()` finished closing, once exited. */
+  protected endedAt?: number;
+  /** Receives every printed line. */
+  protected readonly log: Logger;
+  /** The clock, in milliseconds. */
+  protected readonly now: () => number;
   private state: "new" | "entered" | "exited" = "new";
-  private startedAt?: number;
-  private endedAt?: number;
-  private recordsIn = 0;
-  private recordsOut = 0;
-  private readonly log: Logger;
   private readonly failOn: { open?: TierName; close?: TierName };
-  private readonly now: () => number;
 
   constructor(options: TieredPipelineOptions = {}) {
     this.pipelineId = options.pipelineId ?? `pipeline-${randomUUID().slice(0, 8)}`;
@@ -69,22 +70,22 @@ export class TieredPipelineContext implements Disposable {
   }
 
   /**
-   * Opens database, log file and socket in that order and returns `this` (Python's `__enter__`).
-   * @throws TierFaultError when a tier fails to open; the tiers already open are closed first
+   * Opens database, log file and socket in that order, stores each, and returns `this` (Python's `__enter__`).
+   * @throws TierFaultError when a tier fails to open; `exit(error)` has closed the tiers already open
    * @throws PipelineStateError when called twice
    */
   enter(): this {
-    if (this.state !== "new") {
-      throw new PipelineStateError(`enter(): expected a new context, but it is already ${this.state}`);
-    }
-    this.state = "entered";
-    this.startedAt = this.now();
-    // TODO(R1.1): open the three tiers in TIER_ORDER (see openTier); if one fails, close the open ones and rethrow.
+    this.begin();
+    // TODO(R1.1): open the three tiers in sequence through this.openTier(tier, create) and store each:
+    // this.database ({ connected: true }), this.logFile (new InMemoryTextFile()), this.socket ({ bound: true }).
+    // If opening one throws, call this.exit(error) so the tiers already open get closed, then rethrow the error.
     // BEGIN SOLUTION R1.1
     try {
-      for (const tier of TIER_ORDER) this.openTier(tier);
+      this.database = this.openTier("database", () => ({ connected: true }));
+      this.logFile = this.openTier("logFile", () => new InMemoryTextFile());
+      this.socket = this.openTier("socket", () => ({ bound: true }));
     } catch (error) {
-      this.finish(error);
+      this.exit(error);
       throw error;
     }
     // END SOLUTION
@@ -92,16 +93,23 @@ export class TieredPipelineContext implements Disposable {
   }
 
   /**
-   * Closes socket, log file, database (reverse order), logs each, then logs the summary (Python's `__exit__`).
+   * Closes the tiers in reverse (`closeTiers`), then logs the summary (Python's `__exit__`).
    *
-   * Never suppresses `error`: the caller rethrows it. Calling it again is a no-op.
+   * Never suppresses `error`: the caller rethrows it. Calling it before `enter()` or a second time does nothing.
    * @param error - the error that ended the block, if any
    * @throws the close failure when a tier fails to close; a `SuppressedError` whose `suppressed` is `error`
    *   when there was one
    */
   exit(error?: unknown): void {
     if (this.state !== "entered") return;
-    this.finish(error);
+    this.state = "exited";
+    const closeFailures = this.closeTiers();
+    this.endedAt = this.now();
+    this.log(`[${this.pipelineId}] summary ${formatSummary(this.summary())}`);
+    if (closeFailures.length > 0) {
+      const closeError = foldErrors(closeFailures);
+      throw error === undefined ? closeError : new SuppressedError(closeError, error);
+    }
   }
 
   /** Closes the tiers at the end of a `using` block; the runtime adds the block's error, so none is passed. */
@@ -112,8 +120,9 @@ export class TieredPipelineContext implements Disposable {
   /**
    * Runs `records` through each stage in turn and returns the last stage's output.
    * @throws the stage's own error, after recording the stage's name in `failedTier`
+   * @throws TypeError (as that stage's failure) when a stage returns something other than an array
    * @throws PipelineStateError when the context is not entered
-   * @throws TypeError when `stages` or `records` are not arrays, or a stage returns a non-array
+   * @throws TypeError when `stages` or `records` are not arrays
    */
   run(stages: readonly Stage[], records: readonly PipelineRecord[]): PipelineRecord[] {
     if (this.state !== "entered") {
@@ -126,9 +135,11 @@ export class TieredPipelineContext implements Disposable {
       throw new TypeError(`run(): records: expected an array of records, got ${describe(records)}`);
     }
     this.recordsIn += records.length;
-    // TODO(R1.3): pass the batch through every stage; when one throws, set this._failedTier to its name, then rethrow.
-    // BEGIN SOLUTION R1.3
     let batch = [...records];
+    // TODO(R1.3): pass `batch` through every stage in order (each stage's output is the next one's input).
+    // When a stage throws, set this._failedTier to its name (stageName(stage, index)) and rethrow the same error.
+    // A stage that returns something other than an array fails too: throw a TypeError naming the stage.
+    // BEGIN SOLUTION R1.3
     for (const [index, stage] of stages.entries()) {
       const name = stageName(stage, index);
       try {
@@ -136,21 +147,21 @@ export class TieredPipelineContext implements Disposable {
         if (!Array.isArray(output)) {
           throw new TypeError(`stage ${name}: expected it to return an array of records, got ${describe(output)}`);
         }
-        this.logFile?.write(`stage ${name}: ${batch.length} -> ${output.length} records\n`);
         batch = output;
       } catch (error) {
         this._failedTier = name;
         throw error;
       }
     }
+    // END SOLUTION
     this.recordsOut += batch.length;
     return batch;
-    // END SOLUTION
   }
 
   /** Returns the seed's summary dict: id, records in and out, duration, and the tiers that opened. */
   summary(): PipelineSummary {
-    // TODO(R1.4): build the summary from the counters, the clock and the list of opened tiers.
+    // TODO(R1.4): build the summary from pipelineId, recordsIn, recordsOut and the list of opened tiers (a copy).
+    // durationMs runs from startedAt to endedAt; while the context is still open, to this.now(); 0 before enter().
     // BEGIN SOLUTION R1.4
     const start = this.startedAt;
     return {
@@ -163,27 +174,15 @@ export class TieredPipelineContext implements Disposable {
     // END SOLUTION
   }
 
-  private openTier(tier: TierName): void {
-    if (this.failOn.open === tier) throw new TierFaultError(tier, "open");
-    if (tier === "database") this.database = { connected: true };
-    if (tier === "logFile") this.logFile = new InMemoryTextFile();
-    if (tier === "socket") this.socket = { bound: true };
-    this.opened.push(tier);
-    this.logFile?.write(`opened ${tier}\n`);
-  }
-
-  private closeTier(tier: TierName): void {
-    if (this.failOn.close === tier) throw new TierFaultError(tier, "close");
-    if (tier === "database" && this.database) this.database.connected = false;
-    if (tier === "logFile") this.logFile?.close();
-    if (tier === "socket" && this.socket) this.socket.bound = false;
-  }
-
-  /** Closes every opened tier in reverse and logs the summary; throws only when a close failed. */
-  private finish(error: unknown): void {
+  /**
+   * Closes every opened tier in reverse order, logging one line each, and returns what the closes threw.
+   * @returns the close failures, oldest first (empty when every tier closed)
+   */
+  protected closeTiers(): unknown[] {
     const closeFailures: unknown[] = [];
-    // TODO(R1.2): close the opened tiers in reverse order, logging one "closing <tier>" line each (name the
-    // failed tier when a stage failed); keep going when a close throws, and collect what it threw.
+    // TODO(R1.2): for each tier in this.opened, last opened first: log `[<pipelineId>] closing <tier>` and, when a
+    // stage failed, ` (failed tier: <this._failedTier>)` at the end of that line; then this.closeTier(tier).
+    // When a close throws, keep closing the others and push what it threw onto closeFailures.
     // BEGIN SOLUTION R1.2
     const cause = this._failedTier === undefined ? "" : ` (failed tier: ${this._failedTier})`;
     for (const tier of [...this.opened].reverse()) {
@@ -191,30 +190,55 @@ export class TieredPipelineContext implements Disposable {
       try {
         this.closeTier(tier);
       } catch (closeError) {
-        this.log(`[${this.pipelineId}] ${tier} failed to close: ${describe(closeError)}`);
         closeFailures.push(closeError);
       }
     }
     // END SOLUTION
-    this.state = "exited";
-    this.endedAt = this.now();
-    this.log(`[${this.pipelineId}] summary ${formatSummary(this.summary())}`);
-    if (closeFailures.length > 0) {
-      const closeError = foldErrors(closeFailures);
-      throw error === undefined ? closeError : new SuppressedError(closeError, error);
+    return closeFailures;
+  }
+
+  /**
+   * Marks the context entered and starts the clock; the first step of `enter()`.
+   * @throws PipelineStateError when the context was entered before
+   */
+  protected begin(): void {
+    if (this.state !== "new") {
+      throw new PipelineStateError(`enter(): expected a new context, but it is already ${this.state}`);
     }
+    this.state = "entered";
+    this.startedAt = this.now();
+  }
+
+  /**
+   * Opens one tier: applies fault injection, creates the resource, records the tier as opened, notes it in the log file.
+   * @param tier - which tier this is
+   * @param create - makes the resource
+   * @returns the resource, for `enter()` to store
+   * @throws TierFaultError when `options.failOn.open` names this tier
+   */
+  protected openTier<R>(tier: TierName, create: () => R): R {
+    if (this.failOn.open === tier) throw new TierFaultError(tier, "open");
+    const resource = create();
+    this.opened.push(tier);
+    if (resource instanceof InMemoryTextFile) resource.write(`opened ${tier}\n`);
+    else this.logFile?.write(`opened ${tier}\n`);
+    return resource;
+  }
+
+  /**
+   * Closes one tier: `connected = false`, `close()` the file, or `bound = false`.
+   * @throws TierFaultError when `options.failOn.close` names this tier
+   */
+  protected closeTier(tier: TierName): void {
+    if (this.failOn.close === tier) throw new TierFaultError(tier, "close");
+    if (tier === "database" && this.database) this.database.connected = false;
+    if (tier === "logFile") this.logFile?.close();
+    if (tier === "socket" && this.socket) this.socket.bound = false;
   }
 }
 
-/**
- * Formats a summary as one JSON line, with `durationMs` rounded to whole milliseconds so seeded runs print the same text.
- * @param summary - what `summary()` returned
- */
-export function formatSummary(summary: PipelineSummary): string {
-  return JSON.stringify({ ...summary, durationMs: Math.round(summary.durationMs) });
-}
-
-function stageName(stage: Stage, index: number): string {
+/** The name `run()` records for a stage: its function name, or `<anonymous stage #N>` (1-based). */
+export function stageName(stage: Stage, index: number): string {
   return stage.name || `<anonymous stage #${index + 1}>`;
 }
 

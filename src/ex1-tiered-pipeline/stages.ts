@@ -20,10 +20,11 @@ export function doubleValues(records: PipelineRecord[]): PipelineRecord[] {
  */
 export function flakyStage(stage: Stage, rate: number, random: Random): Stage {
   const flaky: Stage = (records) => {
-    // TODO(R1.5): with probability `rate` (draw from `random`), throw a RuntimeError naming the stage; else run it.
+    // TODO(R1.5): draw random() once; when it is below `rate`, throw a RuntimeError whose message names the stage;
+    // otherwise return the stage's output.
     // BEGIN SOLUTION R1.5
     if (random() < rate) {
-      throw new RuntimeError(`${stage.name}: simulated failure (${Math.round(rate * 100)}% chance per batch)`);
+      throw new RuntimeError(`${stage.name}: simulated failure`);
     }
     return stage(records);
     // END SOLUTION

@@ -19,7 +19,10 @@ export class RangeFloat extends Descriptor<number> {
   validate(value: unknown): number {
     // TODO(R2.2): accept only finite numbers (no numeric strings, booleans, NaN, Infinity) within the bounds.
     // BEGIN SOLUTION R2.2
-    if (typeof value !== "number" || !Number.isFinite(value)) this.reject("a finite number", value);
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      // Stryker disable next-line StringLiteral: the rule's wording is the student's choice; tests check the error class, attribute, value
+      this.reject("a finite number", value);
+    }
     if (value < this.minVal || value > this.maxVal) {
       this.reject(`a number in [${this.minVal}, ${this.maxVal}] (inclusive)`, value);
     }

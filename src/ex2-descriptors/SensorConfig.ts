@@ -22,10 +22,20 @@ export interface SensorConfigFields {
  * config.bufferSize = 0; // throws ValueError: SensorConfig.bufferSize: expected a positive integer (> 0), got 0 (number)
  */
 export class SensorConfig implements SensorConfigFields {
+  // TODO(R2.5): put a fresh descriptor on each field with @descriptor(...): sensorId NonEmptyString,
+  // calibrationFactor RangeFloat(0.5, 2.0), outputFormat OneOf(OUTPUT_FORMATS), bufferSize PositiveInt.
+  // BEGIN SOLUTION R2.5
   @descriptor(new NonEmptyString()) accessor sensorId!: string;
   @descriptor(new RangeFloat(0.5, 2.0)) accessor calibrationFactor!: number;
   @descriptor(new OneOf(OUTPUT_FORMATS)) accessor outputFormat!: SensorConfigFields["outputFormat"];
   @descriptor(new PositiveInt()) accessor bufferSize!: number;
+  // END SOLUTION
+  // BEGIN STUB
+  // accessor sensorId!: string;
+  // accessor calibrationFactor!: number;
+  // accessor outputFormat!: SensorConfigFields["outputFormat"];
+  // accessor bufferSize!: number;
+  // END STUB
 
   /** @throws ValueError from the first field that its descriptor rejects */
   constructor(fields: SensorConfigFields) {

@@ -23,8 +23,8 @@ export interface FeaturePipelineOptions {
 }
 
 /**
- * Three generator stages — threshold filter, normalizer, feature extractor — each counted and timed into
- * `MetricsRegistry` under "threshold", "normalize" and "features".
+ * Three generator stages — threshold filter, normalizer, feature extractor — each carrying `@countedStage` and
+ * `@timedStage` under one name: "threshold", "normalize" and "features".
  * @example
  * const features = [...new FeaturePipeline().run(records)];
  * MetricsRegistry.report();
@@ -63,7 +63,8 @@ export class FeaturePipeline {
   @countedStage("features")
   @timedStage("features")
   *extractFeatures(records: Iterable<NormalizedRecord>): Generator<Feature> {
-    // TODO(R3.5): yield { id, normalized, squared, bucket } ("low" < 1/3 <= "mid" < 2/3 <= "high").
+    // TODO(R3.5): yield { id, normalized, squared: normalized², bucket }: "low" below 1/3, "mid" from 1/3 up to
+    // (not including) 2/3, "high" from 2/3.
     // BEGIN SOLUTION R3.5
     for (const { id, normalized } of records) {
       const bucket = normalized < 1 / 3 ? "low" : normalized < 2 / 3 ? "mid" : "high";

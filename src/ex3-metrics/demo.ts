@@ -18,8 +18,8 @@ export interface Exercise3DemoOptions {
  */
 export function runExercise3Demo(options: Exercise3DemoOptions = {}): string {
   const { seed = 34, log = defaultLog, records = 5000 } = options;
-  // TODO(R3.5): reset the registry, run the records through a FeaturePipeline to the end, print how many
-  // features came out, and print the report.
+  // TODO(R3.5): reset the registry; run makeRecords(records, createRandom(seed)) through a FeaturePipeline to the
+  // end; log `${records} records in, ${features} features out`; then print the report to log and return it.
   // BEGIN SOLUTION R3.5
   MetricsRegistry.reset();
   let features = 0;

@@ -7,9 +7,8 @@
  */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
-  // TODO(R3.3): nearest rank: the ceil(p/100 * n)-th smallest value (1-based), at least the first.
+  // TODO(R3.3): nearest rank: return the ceil(p/100 × n)-th smallest value (counting from 1).
   // BEGIN SOLUTION R3.3
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1];
+  return sorted[Math.ceil((p * sorted.length) / 100) - 1];
   // END SOLUTION
 }

@@ -23,6 +23,8 @@ export interface SensorSourceOptions {
   now?: () => number;
   log?: Logger;
   onRetry?: (attempt: number, delaySec: number, error: unknown) => void;
+  /** Which errors `read` retries; default every error. */
+  retryIf?: (error: unknown) => boolean;
   onStateChange?: (from: CircuitState, to: CircuitState) => void;
 }
 
@@ -52,10 +54,16 @@ export class UnreliableSensorSource {
     if (!(this.failureRate >= 0 && this.failureRate <= 1)) {
       throw new TypeError(`UnreliableSensorSource: failureRate: expected a number in [0, 1], got ${String(options.failureRate)}`);
     }
+    // TODO(R4.4): apply the seed's decorators: this.read is readOnce retried with
+    // exponentialBackoff(maxAttempts, baseDelaySec, maxDelaySec, { log, sleep, onRetry, retryIf }) from the
+    // options (defaults 3, 0.1, 1), and this.guardedRead is this.read behind
+    // new CircuitBreakerDecorator(…, { failureThreshold, recoveryTimeout, now, onStateChange }) (defaults 3, 2).
+    // BEGIN SOLUTION R4.4
     const backoff = exponentialBackoff(options.maxAttempts ?? 3, options.baseDelaySec ?? 0.1, options.maxDelaySec ?? 1, {
       log: options.log ?? defaultLog,
       sleep: options.sleep,
       onRetry: options.onRetry,
+      retryIf: options.retryIf,
     });
     const read = async () => this.readOnce();
     this.read = backoff(read);
@@ -65,20 +73,25 @@ export class UnreliableSensorSource {
       now: options.now,
       onStateChange: options.onStateChange,
     });
+    // END SOLUTION
   }
 
   /** One raw read: a value in [0, 100), or IOError with probability `failureRate`. */
   readOnce(): number {
     this.rawReads++;
-    // TODO(R4.4): fail with IOError with probability failureRate (use this.random), else return a reading.
+    // TODO(R4.4): fail with IOError with probability failureRate (draw from this.random), else return a reading
+    // in [0, 100) drawn from this.random too.
     // BEGIN SOLUTION R4.4
     if (this.random() < this.failureRate) throw new IOError(`sensor read ${this.rawReads} failed`);
     return Math.round(this.random() * 10000) / 100;
     // END SOLUTION
   }
 
-  /** Yields `count` readings through the breaker; a failed read ends the stream with its error. */
+  /** Yields `count` readings `{ index, value }` through `guardedRead`; a failed read ends the stream with its error. */
   async *stream(count: number): AsyncGenerator<SensorReading> {
+    // TODO(R4.4): for index 0 … count-1, yield { index, value: await this.guardedRead() }.
+    // BEGIN SOLUTION R4.4
     for (let index = 0; index < count; index++) yield { index, value: await this.guardedRead() };
+    // END SOLUTION
   }
 }

@@ -13,6 +13,12 @@ export interface BackoffOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called before each retry with the attempt that failed and the delay, e.g. for a timeline. */
   onRetry?: (attempt: number, delaySec: number, error: unknown) => void;
+  /**
+   * Whether an error is worth another attempt; default: every error is (the seed's behaviour). An error it
+   * rejects is thrown at once, as it is (p-retry's `shouldRetry`, cockatiel's `handleType`).
+   * @example { retryIf: (error) => error instanceof IOError } // a TypeError from a bug is not retried
+   */
+  retryIf?: (error: unknown) => boolean;
 }
 
 /** Wraps a function (plain form) or decorates a method (both decorator protocols). */
@@ -38,7 +44,8 @@ export function backoffDelay(attempt: number, baseDelaySec: number, maxDelaySec:
  *
  * Attempt k failing waits `min(baseDelaySec * 2^(k-1), maxDelaySec)` seconds before attempt k+1, printing a line
  * with the attempt number and the delay. When attempt `maxAttempts` fails it throws `IORetryExhausted` whose
- * `cause` is the last error.
+ * `cause` is the last error. Every error is retried unless `options.retryIf` says otherwise. The wrapper keeps
+ * the wrapped function's name.
  * @example
  * class Sensor {
  *   @exponentialBackoff(3, 0.1, 1) async read() { … }
@@ -63,14 +70,17 @@ export function exponentialBackoff(
   if (baseDelaySec > maxDelaySec) {
     throw new TypeError(`exponentialBackoff: expected baseDelaySec <= maxDelaySec, got ${baseDelaySec} > ${maxDelaySec}`);
   }
-  const wrap = (fn: AnyMethod, name: string): AnyMethod =>
-    async function retrying(this: unknown, ...args: unknown[]) {
+  const retryIf = options.retryIf ?? (() => true);
+  const wrap = (fn: AnyMethod, name: string): AnyMethod => {
+    const retrying = async function (this: unknown, ...args: unknown[]) {
       const log = options.log ?? defaultLog;
       const wait = options.sleep ?? timerSleep;
       const { signal } = options;
-      // TODO(R4.1): call fn up to maxAttempts times; return the first success. After a failure that is not the
-      // last, print a line with the attempt number and the delay, then await wait(delaySec * 1000, signal).
-      // After the last failure, throw IORetryExhausted with the last error as its cause.
+      // TODO(R4.1): call fn up to maxAttempts times, each after signal?.throwIfAborted(); return the first
+      // success. An error for which retryIf(error) is false is thrown at once, as it is. After any other failure
+      // that is not the last: print the retry line (docs/exercise-4.md, with `name`), call
+      // options.onRetry?.(attempt, delaySec, error), then await wait(delaySec * 1000, signal). After the last
+      // failure, throw IORetryExhausted (the give-up message) with the last error as its cause.
       // BEGIN SOLUTION R4.1
       let lastError: unknown;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -78,6 +88,7 @@ export function exponentialBackoff(
         try {
           return await fn.apply(this, args);
         } catch (error) {
+          if (!retryIf(error)) throw error;
           lastError = error;
           if (attempt === maxAttempts) break;
           const delaySec = backoffDelay(attempt, baseDelaySec, maxDelaySec);
@@ -93,6 +104,9 @@ export function exponentialBackoff(
       });
       // END SOLUTION
     };
+    // Like Python's functools.wraps: the wrapper keeps the wrapped function's name.
+    return Object.defineProperty(retrying, "name", { value: name });
+  };
   const asDecorator = dualMethodDecorator(wrap);
   return function backoff(target: unknown, context?: unknown, property?: PropertyDescriptor) {
     if (typeof target === "function" && context === undefined) return wrap(target as AnyMethod, target.name || "call");

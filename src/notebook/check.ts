@@ -1,4 +1,5 @@
 import { defaultLog, type Logger } from "../shared/Logger";
+import { staleHint } from "./staleness";
 
 /** The mark a passing check prints; the notebook runner looks for the failing one. */
 export const CHECK_PASSED = "✔";
@@ -6,7 +7,9 @@ export const CHECK_PASSED = "✔";
 export const CHECK_FAILED = "✘";
 
 /**
- * Runs one notebook check and prints a line with ✔ or ✘ instead of throwing, so the notebook keeps running.
+ * Runs one notebook check and prints a line with ✔ or ✘ instead of throwing, so the notebook keeps running. When
+ * the result may come from an old build (rebuilt since the setup cell ran, or classes declared before the last
+ * reload), a second line starting with ↻ says what to re-run.
  * @param title - starts with the requirement ID, like a test title: "R1.2 closes in reverse order"
  * @param fn - throws (or rejects) when the check fails
  * @param log - where the result line goes; default `console.log`
@@ -15,10 +18,14 @@ export const CHECK_FAILED = "✘";
  * check("R1.1 enter returns the context", () => assert.equal(ctx.enter(), ctx));
  */
 export function check(title: string, fn: () => unknown, log: Logger = defaultLog): void | Promise<void> {
-  const pass = (): void => log(`${CHECK_PASSED} ${title}`);
+  const withHint = (line: string, failed = false): string => {
+    const hint = staleHint(failed);
+    return hint ? `${line}\n    ${hint}` : line;
+  };
+  const pass = (): void => log(withHint(`${CHECK_PASSED} ${title}`));
   const fail = (error: unknown): void => {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    log(`${CHECK_FAILED} ${title}\n    ${reason.split("\n").join("\n    ")}`);
+    log(withHint(`${CHECK_FAILED} ${title}\n    ${reason.split("\n").join("\n    ")}`, true));
   };
   try {
     const result = fn();

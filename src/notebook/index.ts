@@ -1,2 +1,3 @@
 export * from "./check";
 export * from "./example";
+export * from "./reload";

@@ -5,8 +5,8 @@ import { mutateRanges, type SolutionRegion } from "./regions";
 
 /** What one `npm run mutants` run mutates and which tests it runs. */
 export interface MutantsPlan {
-  /** The requirement asked for, or undefined for all of them. */
-  requirement?: string;
+  /** The selection asked for ("R3.2", "R3", "R1.4,R4.2"), or undefined for everything. */
+  selection?: string;
   regions: SolutionRegion[];
   /** Every requirement that gets a row in the table. */
   requirements: string[];
@@ -19,24 +19,38 @@ export class MutantsUsageError extends Error {
 }
 
 /**
- * Chooses the regions and test files for a run: all requirements, or one requirement's regions and its exercise's
- * tests (from grading.json).
+ * Chooses the regions and test files for a run: everything, or the selected requirements' regions and only their
+ * exercises' test files (from grading.json).
  * @param root - the project root
  * @param regions - every solution region
- * @param requirement - e.g. "R3.2", or undefined for all
- * @throws MutantsUsageError when the requirement is not in grading.json or has no region
+ * @param selection - comma-separated requirements ("R3.2") or exercises ("R3" = R3.1 … R3.5); undefined for all
+ * @throws MutantsUsageError when a requirement is not in grading.json or has no region
  */
-export function planRun(root: string, regions: SolutionRegion[], requirement?: string): MutantsPlan {
+export function planRun(root: string, regions: SolutionRegion[], selection?: string): MutantsPlan {
   const grading = loadGradingConfig(path.join(root, "grading.json"));
   const all = grading.exercises.flatMap((e) => Object.keys(e.requirements));
-  if (requirement === undefined) {
+  if (selection === undefined) {
     return { regions, requirements: all, tests: grading.exercises.flatMap((e) => e.tests) };
   }
-  const exercise = grading.exercises.find((e) => requirement in e.requirements);
-  if (!exercise) throw new MutantsUsageError(`npm run mutants: expected a requirement from grading.json (${all.join(", ")}), got ${JSON.stringify(requirement)}`);
-  const own = regions.filter((r) => r.requirement === requirement);
-  if (own.length === 0) throw new MutantsUsageError(`npm run mutants: ${requirement} has no "// BEGIN SOLUTION ${requirement}" region under src/`);
-  return { requirement, regions: own, requirements: [requirement], tests: exercise.tests };
+  const requirements: string[] = [];
+  for (const token of selection.split(",").map((t) => t.trim()).filter(Boolean)) {
+    const exercise = /^R(\d+)$/i.exec(token);
+    const chosen = exercise
+      ? Object.keys(grading.exercises.find((e) => e.id === Number(exercise[1]))?.requirements ?? {})
+      : all.filter((r) => r.toUpperCase() === token.toUpperCase());
+    if (chosen.length === 0) {
+      throw new MutantsUsageError(
+        `npm run mutants: expected requirements from grading.json (${all.join(", ")}) or exercises (R1 … R${grading.exercises.length}), got ${JSON.stringify(token)}`,
+      );
+    }
+    for (const r of chosen) if (!requirements.includes(r)) requirements.push(r);
+  }
+  if (requirements.length === 0) throw new MutantsUsageError(`npm run mutants: expected a requirement such as R3.2, got ${JSON.stringify(selection)}`);
+  const own = regions.filter((r) => requirements.includes(r.requirement));
+  const missing = requirements.filter((req) => !own.some((r) => r.requirement === req));
+  if (missing.length > 0) throw new MutantsUsageError(`npm run mutants: ${missing.join(", ")} has no "// BEGIN SOLUTION" region under src/`);
+  const tests = grading.exercises.filter((e) => requirements.some((r) => r in e.requirements)).flatMap((e) => e.tests);
+  return { selection, regions: own, requirements: all.filter((r) => requirements.includes(r)), tests };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * `npm run mutants [-- Rx.y]`: runs StrykerJS over the solution regions (one requirement's, or all), then prints a
- * score per requirement and the surviving mutants. Exits 1 when a requirement is under the target score.
+ * `npm run mutants [-- Rx.y|Rx[,…]]`: runs StrykerJS over the solution regions (the selected requirements' or
+ * exercises', or all), then prints a score per requirement and the surviving mutants. Exits 1 when a requirement
+ * is under the target score, 2 when Stryker or the arguments fail.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,15 +12,24 @@ import { TARGET_SCORE, formatScores, scoreRequirements, type MutationReport } fr
 
 const root = path.resolve(__dirname, "..", "..");
 const reportFile = path.join(root, "reports", "mutation", "mutation.json");
+const patchedParser = path.join(root, "node_modules", "@stryker-mutator", "instrumenter", "dist", "src", "parsers", "ts-parser.js");
+
+/** Whether patches/ was applied: without it Stryker cannot parse the `accessor` fields of Exercise 2. */
+function parserPatched(): boolean {
+  return fs.existsSync(patchedParser) && fs.readFileSync(patchedParser, "utf8").includes("version: '2023-11'");
+}
 
 function main(argv: string[]): number {
   const args = argv.filter((a) => a !== "--report-only");
   const reportOnly = argv.includes("--report-only");
   if (args.length > 1 || args.some((a) => a.startsWith("-"))) {
-    throw new MutantsUsageError(`usage: npm run mutants [-- Rx.y] [--report-only]; got ${args.join(" ")}`);
+    throw new MutantsUsageError(`usage: npm run mutants [-- Rx.y|Rx[,…]] [--report-only]; got ${args.join(" ")}`);
   }
   const plan = planRun(root, solutionRegions(root), args[0]);
   if (!reportOnly) {
+    if (!parserPatched()) {
+      throw new MutantsUsageError("npm run mutants: expected Stryker's TypeScript parser to be patched (patches/, applied by npm install's postinstall); run npx patch-package");
+    }
     const configFile = writeConfig(root, strykerConfig(plan));
     const started = Date.now();
     const stryker = path.join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
@@ -33,7 +43,7 @@ function main(argv: string[]): number {
   if (!fs.existsSync(reportFile)) throw new Error(`npm run mutants: expected ${path.relative(root, reportFile)}; run without --report-only first`);
   const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport;
   const scores = scoreRequirements(report, plan.regions, plan.requirements);
-  console.log(`\nMutation score per requirement (solution regions only)${plan.requirement ? ` for ${plan.requirement}` : ""}:\n`);
+  console.log(`\nMutation score per requirement (solution regions only)${plan.selection ? ` for ${plan.selection}` : ""}:\n`);
   console.log(formatScores(scores));
   console.log(`\nReports: reports/mutation/mutation.html (open in a browser), reports/mutation/mutation.json`);
   return scores.some((s) => s.score < TARGET_SCORE) ? 1 : 0;

@@ -1,6 +1,6 @@
 /** The subset of Stryker's mutation-testing-report-schema (mutation.json) that the score reads. */
 export interface MutationReport {
-  files: Record<string, { mutants: ReportMutant[] }>;
+  files: Record<string, { source?: string; mutants: ReportMutant[] }>;
 }
 
 /** One mutant as Stryker reports it; lines and columns are 1-based. */
@@ -27,6 +27,8 @@ export interface Survivor {
   line: number;
   column: number;
   mutatorName: string;
+  /** The code the mutant replaced (from the report's copy of the source), "" when the report has no source. */
+  original: string;
   replacement: string;
   /** Survived, NoCoverage, or "Ignored without a reason" (counted as alive). */
   status: string;
@@ -85,8 +87,9 @@ export function scoreRequirements(report: MutationReport, regions: RegionLike[],
   const scores = new Map<string, RequirementScore>();
   for (const r of requirements ?? regions.map((x) => x.requirement)) if (!scores.has(r)) scores.set(r, emptyScore(r));
   const normalize = (f: string) => f.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const [reportFile, { mutants }] of Object.entries(report.files)) {
+  for (const [reportFile, { source, mutants }] of Object.entries(report.files)) {
     const file = normalize(reportFile);
+    const lines = source?.split("\n");
     const inFile = regions.filter((r) => normalize(r.file) === file);
     for (const m of mutants) {
       const line = m.location.start.line;
@@ -95,7 +98,15 @@ export function scoreRequirements(report: MutationReport, regions: RegionLike[],
       let s = scores.get(region.requirement);
       if (!s) scores.set(region.requirement, (s = emptyScore(region.requirement)));
       const survivor = (status: string) =>
-        s.survivors.push({ file, line, column: m.location.start.column, mutatorName: m.mutatorName, replacement: m.replacement ?? "", status });
+        s.survivors.push({
+          file,
+          line,
+          column: m.location.start.column,
+          mutatorName: m.mutatorName,
+          original: lines ? textAt(lines, m.location) : "",
+          replacement: m.replacement ?? "",
+          status,
+        });
       switch (m.status) {
         case "Killed":
           s.killed++;
@@ -132,6 +143,17 @@ export function scoreRequirements(report: MutationReport, regions: RegionLike[],
     s.survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   }
   return [...scores.values()].sort((a, b) => compareRequirements(a.requirement, b.requirement));
+}
+
+/** The text of a 1-based location (columns too) in a file split into lines. */
+export function textAt(lines: string[], location: ReportMutant["location"]): string {
+  const { start, end } = location;
+  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
+  return [
+    (lines[start.line - 1] ?? "").slice(start.column - 1),
+    ...lines.slice(start.line, end.line - 1),
+    (lines[end.line - 1] ?? "").slice(0, end.column - 1),
+  ].join("\n");
 }
 
 /** Sums several requirements' counts into one row (the "all" line of the table). */
@@ -179,15 +201,16 @@ export function formatScores(scores: RequirementScore[]): string {
     if (s.survivors.length === 0) continue;
     lines.push("", `${s.requirement} survivors (${s.survivors.length}):`);
     for (const v of s.survivors) {
-      const what = v.replacement ? `${v.mutatorName} → ${oneLine(v.replacement)}` : v.mutatorName;
+      const from = v.original ? `${oneLine(v.original)} ` : "";
+      const what = v.replacement ? `${v.mutatorName}: ${from}→ ${oneLine(v.replacement)}` : v.mutatorName;
       lines.push(`  ${v.file}:${v.line}:${v.column}  ${what}${v.status === "Survived" ? "" : `  [${v.status}]`}`);
     }
   }
   return lines.join("\n");
 }
 
-/** Shortens a replacement to one line of at most 80 characters. */
+/** Shortens code to one line of at most 60 characters. */
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { MANIFEST_PATH, buildManifest, isProtected, type ProtectedManifest } from "../grade/protected";
 import { releaseMarkdown, releaseNotebook } from "./documents";
 import { MarkerError, stubRegions, type Region } from "./regions";
 
@@ -13,9 +14,17 @@ export const INSTRUCTOR_ONLY = [
   "tools/mutants/",
   "tools/release/",
   "tools/teeth.ts",
+  "tools/teeth/",
   "test/mutants.test.ts",
   "test/release.test.ts",
   "test/grader-adversarial.test.ts",
+  "tools/classroom/",
+  "tools/grade/class.ts",
+  "tools/grade/classFallback.ts",
+  "tools/grade/gradebookHtml.ts",
+  "test/class.test.ts",
+  "test/class-e2e.test.ts",
+  "test/class-workflow.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */
@@ -23,8 +32,8 @@ function isInstructorOnly(file: string): boolean {
   return INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix));
 }
 
-/** npm scripts the student repository does not get. */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "test:adversarial"];
+/** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {
@@ -34,9 +43,12 @@ export interface ReleaseSummary {
   notebooks: number;
 }
 
-/** Lists the project's files: tracked and untracked-but-not-ignored, as git sees them. */
+/**
+ * Lists the files git tracks (as they are in the working tree). Untracked files never ship, even when not ignored:
+ * a draft lying in docs/ stays on the instructor's disk until it is committed.
+ */
 export function projectFiles(root: string): string[] {
-  const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" });
+  const out = execFileSync("git", ["ls-files", "-z", "--cached"], { cwd: root, encoding: "utf8" });
   return out
     .split("\0")
     .filter((f) => f && fs.existsSync(path.join(root, f)))
@@ -92,13 +104,28 @@ export function release(root: string, outDir: string): ReleaseSummary {
     if (file.endsWith(".ipynb")) notebooks++;
     written.set(file, text);
   }
+  written.set(MANIFEST_PATH, `${JSON.stringify(buildManifest(written), null, 2)}\n`);
   for (const [file, content] of written) {
     const dest = path.join(target, file);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, content);
-    fs.chmodSync(dest, fs.statSync(path.join(root, file)).mode);
+    if (fs.existsSync(path.join(root, file))) fs.chmodSync(dest, fs.statSync(path.join(root, file)).mode);
   }
   return { outDir: target, files: written.size, regions, notebooks };
+}
+
+/**
+ * The manifest a release of `root` ships: hashes of the released protected files (tests, grading.json, scripts…),
+ * computed without writing a release. Class grading compares submissions with it.
+ */
+export function releaseManifest(root: string): ProtectedManifest {
+  const files: [string, Buffer | string][] = [];
+  for (const file of projectFiles(root).filter(isProtected)) {
+    const raw = fs.readFileSync(path.join(root, file));
+    const text = raw.includes(0) ? (isInstructorOnly(file) ? undefined : raw) : releaseFile(file, raw.toString("utf8"));
+    if (text !== undefined) files.push([file, text]);
+  }
+  return buildManifest(files);
 }
 
 if (require.main === module) {

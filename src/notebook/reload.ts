@@ -1,0 +1,68 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { defaultLog, type Logger } from "../shared/Logger";
+import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from "./libraryState";
+import { isLibraryValue, RUN_ALL_BELOW } from "./staleness";
+import { installSourceMaps } from "./traceback";
+
+/** What one run of the setup cell did. */
+export type ReloadOutcome = "loaded" | "reloaded" | "unchanged";
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Drops every module of `libraryDir` from Node's module cache and retires its exports (but the notebook helpers'). */
+function forget(libraryDir: string, retired: WeakSet<object>): void {
+  const prefix = libraryDir + path.sep;
+  const helpers = path.join(libraryDir, "notebook") + path.sep;
+  for (const [file, module] of Object.entries(require.cache)) {
+    if (!file.startsWith(prefix) || !module) continue;
+    if (file.startsWith(helpers)) {
+      delete require.cache[file];
+      continue;
+    }
+    const exported: unknown = module.exports;
+    for (const value of typeof exported === "object" && exported !== null ? Object.values(exported) : [exported]) {
+      if (typeof value !== "function") continue;
+      retired.add(value);
+      if (typeof value.prototype === "object" && value.prototype !== null) retired.add(value.prototype as object);
+    }
+    delete require.cache[file];
+  }
+}
+
+/**
+ * The setup cell's first call: makes the next `import … from "../dist"` load the newest build. When `npm run build`
+ * changed the library since the setup cell last ran, it drops the old modules from Node's module cache and says
+ * to run the cells below again (their classes were declared with the old build); when nothing changed, it keeps
+ * the loaded modules, so re-running the setup cell alone never mixes two builds. It also turns on source-mapped
+ * stack traces, so errors name `src/*.ts` lines.
+ * @param log - where the reload notice goes; default `console.log`
+ * @param libraryDir - the compiled library folder; default the `dist/` this module was built into
+ * @returns whether the library was loaded for the first time, reloaded, or left as it was
+ */
+export function reloadLibrary(log: Logger = defaultLog, libraryDir: string = LIBRARY_DIR): ReloadOutcome {
+  installSourceMaps();
+  const state = libraryState();
+  const built = newestBuild(libraryDir);
+  const loaded = state.loadedBuild.get(libraryDir);
+  const sources = newestSource(path.join(libraryDir, "..", "src"));
+  if (sources > built && built > 0) {
+    log(`⚠ src/ changed at ${clockTime(sources)}, after the last build (${clockTime(built)}): run npm run build (or keep npm run build:watch running), then run this cell again.`);
+  }
+  if (loaded !== undefined && built <= loaded) return "unchanged";
+  forget(libraryDir, state.retired);
+  state.loadedBuild.set(libraryDir, built);
+  if (loaded === undefined) return "loaded";
+  state.before = new Map(Object.entries(notebookNames()).filter(([, value]) => isLibraryValue(value, state.retired)));
+  log(`↻ loaded the library built at ${clockTime(built)}. The cells below still hold the old build until they run again: ${RUN_ALL_BELOW}.`);
+  return "reloaded";
+}
