@@ -9,6 +9,9 @@ import { formatNextStep, formatProgress, formatTable, toClassroom } from "../too
 import type { ExerciseRun } from "../tools/grade/runExercise";
 import { scoreExercise, type ExerciseScore, type GradeReport, type GradedTest } from "../tools/grade/score";
 import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
+import { parseEventLine } from "../tools/grade/protocol";
+import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/grade/sandbox";
+import { buildSubmissionReport } from "../tools/grade/submission";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
@@ -62,7 +65,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
   it("#6 the report covers every exercise and requirement of the config", () => {
     const config = loadGradingConfig(path.join(FIXTURES, "grading.json"));
     expect(report.exercises.map((ex) => ex.id)).to.deep.equal(config.exercises.map((ex) => ex.id));
-    expect(report.maxPoints).to.equal(85);
+    expect(report.maxPoints).to.equal(105);
     for (const ex of config.exercises) {
       expect(exercise(ex.id).requirements.map((r) => r.requirement)).to.deep.equal(Object.keys(ex.requirements));
     }
@@ -117,11 +120,24 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
     expect(exercise(6).loadError).to.equal(undefined);
   });
 
+  it("#11 a timer that throws during a later test does not cost that test: it is re-run alone", () => {
+    expect(test("R10.1 leaves a timer that throws later").status).to.equal("passed");
+    expect(test("R10.2 waits while the stray timer fires, and is re-run alone")).to.include({ status: "passed", points: 5 });
+  });
+
+  it("#11 a requirement whose tests all loop stops after its time together; the next requirement still runs", () => {
+    expect(test("R11.1 loop 1").status).to.equal("timeout");
+    expect(test("R11.1 loop 2").status).to.equal("timeout");
+    expect(test("R11.1 loop 3")).to.include({ status: "timeout" });
+    expect(test("R11.1 loop 3").message).to.match(/R11\.1's tests ran out of their time together \(2500 ms\)/);
+    expect(test("R11.2 still runs")).to.include({ status: "passed", points: 5 });
+  });
+
   it("#6 totals add up, and the table shows every exercise", () => {
-    expect(report.points).to.equal(35);
+    expect(report.points).to.equal(50);
     const table = formatTable(report);
-    for (let id = 1; id <= 8; id++) expect(table).to.include(`Exercise ${id} — `);
-    expect(table).to.match(/Total\s+35 \/ 85/);
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 10, 11]) expect(table).to.include(`Exercise ${id} — `);
+    expect(table).to.match(/Total\s+50 \/ 105/);
   });
 });
 
@@ -243,24 +259,8 @@ describe("#6 watch mode", () => {
   });
 });
 
-describe("#6 GitHub Classroom workflow", () => {
-  const root = path.join(__dirname, "..");
-  const workflow = fs.readFileSync(path.join(root, ".github", "workflows", "classroom.yml"), "utf8");
-  const config = loadGradingConfig(path.join(root, "grading.json"));
-
-  it("#6 has one command-grader step per exercise, worth that exercise's points in grading.json", () => {
-    const steps = [...workflow.matchAll(/id: (exercise-\d+)\n\s+uses: classroom-resources\/autograding-command-grader@v1\n(?:\s+.*\n)*?\s+command: npm run --silent grade -- (\d+) --strict\n(?:\s+.*\n)*?\s+max-score: (\d+)/g)];
-    expect(steps.map((m) => [m[1], Number(m[2]), Number(m[3])])).to.deep.equal(
-      config.exercises.map((ex) => [`exercise-${ex.id}`, ex.id, Object.values(ex.requirements).reduce((a, b) => a + b, 0)]),
-    );
-  });
-
-  it("#6 the reporter reads every exercise's result", () => {
-    const ids = config.exercises.map((ex) => `exercise-${ex.id}`);
-    expect(workflow).to.include(`runners: ${ids.join(",")}`);
-    for (const id of ids) expect(workflow).to.include(`${id.toUpperCase()}_RESULTS: "\${{ steps.${id}.outputs.result }}"`);
-  });
-
+// The Classroom workflow itself is generated from grading.json and checked by test/class-workflow.test.ts.
+describe("#6 student-mode grading CLI (--strict, --classroom)", () => {
   it("#6 --strict exits 1 unless the exercise is complete; without it grading exits 0 whatever the score", async function () {
     this.timeout(30000);
     const { out, github, runs } = await startCliRuns();
@@ -279,6 +279,77 @@ describe("#6 GitHub Classroom workflow", () => {
       expect(unknown.status).to.equal(2);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("#11 grader protocol, sandbox and instructor report (units; the attacks are in npm run test:adversarial)", () => {
+  const nonce = "n0nce";
+  const end = { type: "end", id: "t :: R1.1 a", status: "passed", message: "", durationMs: 3, uncaught: false };
+
+  it("#11 an events line counts only with the run's nonce and well-formed JSON of a known shape", () => {
+    expect(parseEventLine(`${nonce} ${JSON.stringify(end)}`, nonce)).to.deep.equal(end);
+    for (const line of [
+      JSON.stringify(end),
+      `other ${JSON.stringify(end)}`,
+      `${nonce} {not json`,
+      `${nonce} ${JSON.stringify({ ...end, status: "ok" })}`,
+      `${nonce} ${JSON.stringify({ ...end, durationMs: "3" })}`,
+      `${nonce} ${JSON.stringify({ type: "plan", tests: [{ id: 1 }] })}`,
+      `${nonce} ${JSON.stringify({ type: "shell", command: "rm" })}`,
+      `${nonce} null`,
+      `${nonce} [1]`,
+      "",
+    ]) {
+      expect(parseEventLine(line, nonce), line).to.equal(undefined);
+    }
+  });
+
+  it("#11 the sandbox command sets the permission model, both memory limits and the read/write lists", () => {
+    expect(["repeat", "comma"]).to.include(permissionSyntax());
+    const comma = sandboxCommand(["child.ts"], { read: ["/a", "/b"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "comma").args;
+    expect(comma).to.include("--allow-fs-read=/a,/b");
+    expect(sandboxCommand(["child.ts"], { read: ["/a"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "none").args.join(" ")).to.not.include("--allow-fs");
+    const { command, args } = sandboxCommand(["child.ts"], { read: ["/a", "/a", "/b"], write: ["/t"], heapMb: 512, virtualMb: 2048, permission: true }, "repeat");
+    const all = [command, ...args].join(" ");
+    expect(all).to.include("--max-old-space-size=512").and.include(PERMISSION_FLAG).and.include("--allow-fs-write=/t");
+    expect(args.filter((a) => a.startsWith("--allow-fs-read="))).to.deep.equal(["--allow-fs-read=/a", "--allow-fs-read=/b"]);
+    expect(args.some((a) => a.startsWith("--allow-child-process") || a.startsWith("--allow-worker"))).to.equal(false);
+    if (command === "/bin/sh") expect(args[1]).to.match(/^ulimit -v 2097152 .*exec "\$0" "\$@"$/);
+    expect(args.at(-1)).to.equal("child.ts");
+  });
+
+  it("#11 the instructor report zeroes a tampered submission, and a compile error costs only its exercise", () => {
+    const config = { id: 1, title: "One", tests: ["t"], sources: [], hints: "", requirements: { "R1.1": 5 } };
+    const run = (status: "passed" | "failed", extra: Partial<ExerciseRun> = {}): ExerciseRun => ({
+      tests: [{ id: "a", title: "R1.1 a", file: "t", status, message: "", durationMs: 1 }],
+      outputTail: "",
+      processes: 1,
+      ...extra,
+    });
+    const scored = (r: ExerciseRun, id: number) => ({ id, title: `E${id}`, run: r, score: scoreExercise({ ...config, id, requirements: { [`R${id}.1`]: 5 } }, { ...r, tests: r.tests.map((t) => ({ ...t, title: `R${id}.1 a` })) }) });
+    const honest = buildSubmissionReport("s", [scored(run("passed"), 1), scored({ ...run("failed"), tests: [], loadError: "TSError: ⨯ Unable to compile TypeScript" }, 2)], 5);
+    expect(honest).to.include({ submission: "s", points: 5, maxPoints: 10, durationMs: 5 });
+    expect(honest.flags).to.deep.equal(["compile-error"]);
+    expect(honest.exercises.map((ex) => [ex.id, ex.points, ex.flags])).to.deep.equal([[1, 5, []], [2, 0, ["compile-error"]]]);
+    expect(honest.requirements[1].tests[0]).to.deep.include({ status: "not-run" });
+    const tampered = buildSubmissionReport("s", [scored(run("passed"), 1), scored(run("passed", { flags: ["tampered"], tampering: ["canary"] }), 2)], 5);
+    expect(tampered.points).to.equal(0);
+    expect(tampered.flags).to.deep.equal(["tampered"]);
+    expect(tampered.requirements.map((r) => r.points)).to.deep.equal([0, 0]);
+  });
+
+  it("#11 the new timeouts and memory limits are checked when given", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grading-config-"));
+    try {
+      const file = path.join(dir, "grading.json");
+      const base = { timeouts: { testMs: 1, exerciseMs: 1 }, exercises: [{ id: 1, tests: ["a"], requirements: { "R1.1": 1 } }] };
+      fs.writeFileSync(file, JSON.stringify({ ...base, timeouts: { ...base.timeouts, requirementMs: -1 } }));
+      expect(() => loadGradingConfig(file)).to.throw(GradingConfigError, /timeouts\.requirementMs/);
+      fs.writeFileSync(file, JSON.stringify({ ...base, limits: { heapMb: 0 } }));
+      expect(() => loadGradingConfig(file)).to.throw(GradingConfigError, /limits\.heapMb/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -19,14 +19,10 @@ const OUTPUT_TAIL = 4000;
 /** The command that grades one submission: `grade.ts --submission DIR --out FILE`. */
 export type GradeCommand = (submissionDir: string, outFile: string) => { command: string; args: string[] };
 
-/**
- * The grader's instructor mode. FALLBACK (delete at merge with issue 11's grader): while grade.ts does not know
- * `--submission`, classFallback.ts takes its place with the same arguments.
- */
+/** The grader's instructor mode, in a process of its own: `grade.ts --submission DIR --out FILE`. */
 export const gradeCommand: GradeCommand = (submissionDir, outFile) => {
   const gradeTs = path.join(__dirname, "grade.ts");
-  const script = fs.readFileSync(gradeTs, "utf8").includes('"--submission"') ? gradeTs : path.join(__dirname, "classFallback.ts");
-  return { command: process.execPath, args: ["-r", TS_NODE, script, "--submission", submissionDir, "--out", outFile] };
+  return { command: process.execPath, args: ["-r", TS_NODE, gradeTs, "--submission", submissionDir, "--out", outFile] };
 };
 
 /** What to grade and where the results go. */

@@ -15,10 +15,16 @@ export interface ExerciseConfig {
   requirements: Record<string, number>;
 }
 
-/** The grading config (`grading.json`): points per requirement and the grader's time limits. */
+/** The grading config (`grading.json`): points per requirement and the grader's time and memory limits. */
 export interface GradingConfig {
-  /** testMs: one test; exerciseMs: one exercise in all; graceMs: extra time before a hung test's process is killed. */
-  timeouts: { testMs: number; exerciseMs: number; graceMs?: number };
+  /**
+   * testMs: one test; requirementMs: all tests of one requirement together; exerciseMs: one exercise in all;
+   * submissionMs: one submission (instructor mode) or one `npm run grade` in all; loadMs: loading an exercise's
+   * tests; graceMs: extra time before a hung test's process is killed.
+   */
+  timeouts: { testMs: number; exerciseMs: number; graceMs?: number; loadMs?: number; requirementMs?: number; submissionMs?: number };
+  /** Memory per test process: V8 heap (`--max-old-space-size`) and address space (`ulimit -v`), in MB. */
+  limits?: { heapMb?: number; virtualMb?: number };
   exercises: ExerciseConfig[];
 }
 
@@ -51,6 +57,12 @@ export function loadGradingConfig(file: string): GradingConfig {
   const positive = (n: unknown) => typeof n === "number" && Number.isFinite(n) && n > 0;
   if (!positive(config?.timeouts?.testMs) || !positive(config.timeouts.exerciseMs)) {
     fail("expected timeouts.testMs and timeouts.exerciseMs as positive numbers");
+  }
+  for (const key of ["graceMs", "loadMs", "requirementMs", "submissionMs"] as const) {
+    if (config.timeouts[key] !== undefined && !positive(config.timeouts[key])) fail(`expected timeouts.${key} as a positive number when given`);
+  }
+  for (const key of ["heapMb", "virtualMb"] as const) {
+    if (config.limits?.[key] !== undefined && !positive(config.limits[key])) fail(`expected limits.${key} as a positive number when given`);
   }
   if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
   const seen = new Set<string>();

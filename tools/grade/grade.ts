@@ -5,6 +5,8 @@ import { loadGradingConfig, type GradingConfig } from "./config";
 import { formatTable, toClassroom } from "./report";
 import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
+import { gradeSubmission, type SubmissionReport } from "./submission";
+import { monotonicMs } from "./clock";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -26,12 +28,23 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
   const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
+  const deadline = monotonicMs() + (config.timeouts.submissionMs ?? Infinity);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
       const index = next++;
       const exercise = exercises[index];
-      const run = await runExercise({ root: options.root, files: exercise.tests, testMs: config.timeouts.testMs, exerciseMs: config.timeouts.exerciseMs, graceMs: config.timeouts.graceMs });
+      const run = await runExercise({
+        root: options.root,
+        files: exercise.tests,
+        testMs: config.timeouts.testMs,
+        requirementMs: config.timeouts.requirementMs,
+        exerciseMs: config.timeouts.exerciseMs,
+        graceMs: config.timeouts.graceMs,
+        loadMs: config.timeouts.loadMs,
+        deadline,
+        sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
+      });
       scored[index] = scoreExercise(exercise, run);
       options.onExercise?.(exercise.id);
     }
@@ -42,6 +55,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
 
 interface Cli {
   root: string;
+  submission: string;
   exercises: number[];
   out: string;
   classroomOut: string;
@@ -50,17 +64,19 @@ interface Cli {
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { root: process.cwd(), exercises: [], out: "", classroomOut: "", classroom: false, strict: false };
+  const cli: Cli = { root: process.cwd(), submission: "", exercises: [], out: "", classroomOut: "", classroom: false, strict: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (/^\d+$/.test(arg)) cli.exercises.push(Number(arg));
     else if (arg === "--root") cli.root = path.resolve(argv[++i] ?? "");
+    else if (arg === "--submission") cli.submission = path.resolve(argv[++i] ?? "");
     else if (arg === "--out") cli.out = path.resolve(argv[++i] ?? "");
     else if (arg === "--classroom") cli.classroom = true;
     else if (arg === "--strict") cli.strict = true;
-    else throw new RangeError(`expected exercise numbers, --root DIR, --out FILE, --classroom or --strict; got ${JSON.stringify(arg)}`);
+    else throw new RangeError(`expected exercise numbers, --submission DIR, --root DIR, --out FILE, --classroom or --strict; got ${JSON.stringify(arg)}`);
   }
-  cli.out ||= path.join(cli.root, "grade.json");
+  if (cli.submission && (cli.classroom || cli.strict)) throw new RangeError("--classroom and --strict are for student mode, not with --submission");
+  cli.out ||= cli.submission ? path.resolve("grade-reports", `${path.basename(cli.submission)}.json`) : path.join(cli.root, "grade.json");
   cli.classroomOut = path.join(path.dirname(cli.out), "classroom-results.json");
   return cli;
 }
@@ -74,6 +90,7 @@ async function main(): Promise<number> {
     console.error(`npm run grade: ${(error as Error).message}`);
     return 2;
   }
+  if (cli.submission) return gradeOneSubmission(cli);
   const report = await grade({ root: cli.root, exercises: cli.exercises });
   console.log(formatTable(report));
   fs.writeFileSync(cli.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -84,6 +101,34 @@ async function main(): Promise<number> {
     fs.appendFileSync(process.env.GITHUB_OUTPUT, `result=${Buffer.from(JSON.stringify(classroom)).toString("base64")}\n`);
   }
   return cli.strict && report.points < report.maxPoints ? 1 : 0;
+}
+
+/** Writes a file in one step (a temporary file renamed over it), so a reader never sees half a report. */
+export function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}
+
+/** Formats the instructor report as a short table: one line per exercise with its flags, then the total. */
+export function formatSubmission(report: SubmissionReport): string {
+  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+  const lines = report.exercises.map((ex) => `${`Exercise ${ex.id} — ${ex.title}`.padEnd(52)}${`${fmt(ex.points)} / ${fmt(ex.maxPoints)}`.padStart(12)}  ${ex.flags.join(" ")}`);
+  lines.push(`${"Total".padEnd(52)}${`${fmt(report.points)} / ${fmt(report.maxPoints)}`.padStart(12)}  ${report.flags.join(" ")}`);
+  return lines.join("\n");
+}
+
+async function gradeOneSubmission(cli: Cli): Promise<number> {
+  if (!fs.existsSync(cli.submission)) {
+    console.error(`npm run grade: expected a submission folder, ${cli.submission} does not exist`);
+    return 2;
+  }
+  const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises });
+  writeAtomically(cli.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(formatSubmission(report));
+  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out} (${(report.durationMs / 1000).toFixed(1)} s)`);
+  return 0;
 }
 
 if (require.main === module) {

@@ -1,10 +1,15 @@
-/** What the grading child reports to its parent, one JSON object per line in the events file. */
+/**
+ * What the grading child reports to its parent: one line per event on a pipe the parent created (file descriptor
+ * 3), each line `<nonce> <json>`. The nonce reaches the child through an environment variable that the child deletes
+ * before any test or student code loads, so code under test cannot forge a line the parent accepts.
+ */
 export type ChildEvent =
   | { type: "plan"; tests: PlannedTest[] }
   | { type: "start"; id: string }
-  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number }
+  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number; uncaught: boolean }
   | { type: "hook-failed"; ids: string[]; message: string }
   | { type: "load-error"; message: string }
+  | { type: "tamper"; message: string }
   | { type: "done" };
 
 /** A test the child found in the exercise's test files. */
@@ -16,16 +21,69 @@ export interface PlannedTest {
   file: string;
 }
 
-/** The settings the parent passes to a child through environment variables. */
+/** The settings the parent passes to a child through environment variables (the child deletes them at start). */
 export const ENV = {
-  events: "GRADE_EVENTS_FILE",
+  nonce: "GRADE_NONCE",
   files: "GRADE_TEST_FILES",
-  skip: "GRADE_SKIP_FILE",
+  /** JSON list of test IDs not to run (already done by an earlier process). */
+  skip: "GRADE_SKIP",
+  /** JSON list of test IDs to run alone (a re-run in isolation); empty for all. */
+  only: "GRADE_ONLY",
   testMs: "GRADE_TEST_MS",
+  /** The secret word canary suites are named after; empty for none. */
+  canary: "GRADE_CANARY",
+  /** "list": load the files and report the plan only; "run": run the tests. */
+  mode: "GRADE_MODE",
 } as const;
 
+/** The file descriptor of the events pipe in the child. */
+export const EVENTS_FD = 3;
+
+/** Longest message a test result carries. */
+export const MAX_MESSAGE = 2000;
+
+/**
+ * Parses one events line; undefined for anything malformed (wrong nonce, bad JSON, unknown type, wrong field types).
+ * @param line - one line without its newline
+ * @param nonce - the secret this run's child was given
+ */
+export function parseEventLine(line: string, nonce: string): ChildEvent | undefined {
+  if (!line.startsWith(`${nonce} `)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(nonce.length + 1));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const e = value as Record<string, unknown>;
+  const str = (k: string) => typeof e[k] === "string";
+  switch (e.type) {
+    case "plan":
+      return Array.isArray(e.tests) && e.tests.every((t) => t && typeof t.id === "string" && typeof t.title === "string" && typeof t.file === "string")
+        ? { type: "plan", tests: (e.tests as PlannedTest[]).map((t) => ({ id: t.id, title: t.title, file: t.file })) }
+        : undefined;
+    case "start":
+      return str("id") ? { type: "start", id: e.id as string } : undefined;
+    case "end":
+      return str("id") && str("message") && (e.status === "passed" || e.status === "failed" || e.status === "pending") && typeof e.durationMs === "number"
+        ? { type: "end", id: e.id as string, status: e.status, message: (e.message as string).slice(0, MAX_MESSAGE + 100), durationMs: e.durationMs, uncaught: e.uncaught === true }
+        : undefined;
+    case "hook-failed":
+      return Array.isArray(e.ids) && e.ids.every((id) => typeof id === "string") && str("message") ? { type: "hook-failed", ids: e.ids as string[], message: e.message as string } : undefined;
+    case "load-error":
+      return str("message") ? { type: "load-error", message: e.message as string } : undefined;
+    case "tamper":
+      return str("message") ? { type: "tamper", message: (e.message as string).slice(0, MAX_MESSAGE) } : undefined;
+    case "done":
+      return { type: "done" };
+    default:
+      return undefined;
+  }
+}
+
 /** Turns anything thrown into a one-paragraph message, however odd the value. */
-export function describeThrown(value: unknown, maxLength = 2000): string {
+export function describeThrown(value: unknown, maxLength = MAX_MESSAGE): string {
   let text: string;
   try {
     if (value instanceof Error) {
@@ -40,5 +98,6 @@ export function describeThrown(value: unknown, maxLength = 2000): string {
   } catch {
     text = "a value was thrown that cannot even be turned into a string";
   }
+  if (typeof text !== "string") text = "a value was thrown whose message is not a string";
   return text.length > maxLength ? `${text.slice(0, maxLength)}… (${text.length - maxLength} more characters)` : text;
 }

@@ -1,8 +1,14 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENV, type ChildEvent, type PlannedTest } from "./protocol";
+import { makeCanaries } from "./canaries";
+import { requirementOf } from "./config";
+import { MAX_MESSAGE, type PlannedTest } from "./protocol";
+import { OUTPUT_TAIL, runChild, type ChildResult } from "./runChild";
+import type { Sandbox } from "./sandbox";
+import { monotonicMs } from "./clock";
+
+export { listTests } from "./listTests";
 
 /** How one test ended, as the grader saw it. */
 export type TestStatus = "passed" | "failed" | "timeout" | "crashed" | "not run";
@@ -21,172 +27,141 @@ export interface ExerciseRun {
   loadError?: string;
   /** The last part of what the child printed, for diagnosis; never parsed. */
   outputTail: string;
-  /** How many child processes it took (more than one after a crash or a timeout). */
+  /** How many child processes it took (more than one after a crash, a timeout or a re-run in isolation). */
   processes: number;
+  /** What went wrong beyond single tests: `tampered`, `timeout`, `crashed`, `memory`. */
+  flags?: string[];
+  /** Why `tampered` was flagged (a canary with the wrong result, a locked global replaced…). */
+  tampering?: string[];
 }
 
 /** How to run one exercise. */
 export interface RunOptions {
-  /** The project whose tests run; the child's working directory. */
+  /** The folder the tests run in (the child's working directory): the project, or a submission's private copy. */
   root: string;
   files: string[];
   testMs: number;
   exerciseMs: number;
   /** Extra time a test gets before its process is killed (mocha's own timeout fires first for async code). */
   graceMs?: number;
+  /** Time all the tests of one requirement may take together; the rest of that requirement is then skipped. */
+  requirementMs?: number;
+  /** Time a test process may take to load the test files (and the code they import) before it is stopped. */
+  loadMs?: number;
+  /** An absolute time (monotonicMs()) after which nothing more runs, e.g. the end of a submission's time. */
+  deadline?: number;
+  /** The tests expected, from a trusted source (the instructor's own checkout); else the first child's list. */
+  plan?: PlannedTest[];
+  /** The TypeScript config the tests are compiled with; `<root>/tsconfig.json` by default. */
+  tsconfig?: string;
+  /** Sandbox settings; by default the permission model with reads limited to root, the grader and node_modules. */
+  sandbox?: Partial<Sandbox>;
+  /** Run canary tests that a tampered harness gets wrong (default true). */
+  canaries?: boolean;
+  /** Extra environment for the child (only these variables and a few basics reach it). */
+  env?: Record<string, string>;
 }
 
-const OUTPUT_TAIL = 16 * 1024;
-const CHILD = path.join(__dirname, "child.ts");
-const TS_NODE = require.resolve("ts-node/register/transpile-only");
+const ISOLATED_RERUNS = 8;
 
 /**
- * Runs an exercise's test files in child processes and collects every test's outcome. A test that hangs is killed
- * after `testMs + graceMs`, a child that exits early is restarted without the tests already done, and the whole
- * exercise stops after `exerciseMs`: the result always lists every test that was found.
+ * Runs an exercise's test files in sandboxed child processes and collects every test's outcome. A test that hangs is
+ * killed after `testMs + graceMs`, a requirement stops after `requirementMs`, a child that exits early is restarted
+ * without the tests already done, a test failed by an exception thrown outside it (a stray timer) is re-run alone,
+ * and the whole exercise stops after `exerciseMs`: the result always lists every expected test.
  */
 export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const graceMs = options.graceMs ?? 1000;
-  const deadline = Date.now() + options.exerciseMs;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-"));
+  const deadline = Math.min(monotonicMs() + options.exerciseMs, options.deadline ?? Infinity);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "grade-run-"));
   const outcomes = new Map<string, TestOutcome>();
-  let plan: PlannedTest[] | undefined;
-  let planned = new Map<string, PlannedTest>();
+  const flags = new Set<string>();
+  const tampering: string[] = [];
+  let plan = options.plan;
+  const canary = options.canaries === false ? undefined : makeCanaries(options.files);
+  const canaryById = new Map((canary?.tests ?? []).map((t) => [t.test.id, t]));
+  const expected = () => [...(plan ?? []), ...(canary?.tests.map((t) => t.test) ?? [])];
+  const byId = () => new Map(expected().map((t) => [t.id, t]));
+  const used = new Map<string, number>();
   const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0) => {
-    if (test) outcomes.set(test.id, { ...test, status, message, durationMs });
+    if (test && !outcomes.has(test.id)) outcomes.set(test.id, { ...test, status, message: message.slice(0, MAX_MESSAGE + 100), durationMs });
   };
+  const deferred = new Set<string>();
   let loadError: string | undefined;
   let tail = "";
   let processes = 0;
-  try {
-    for (;;) {
-      processes++;
-      const skipFile = path.join(work, `skip-${processes}.json`);
-      fs.writeFileSync(skipFile, JSON.stringify([...outcomes.keys()]));
-      const before = outcomes.size;
-      const child = await runChild(options, path.join(work, `events-${processes}.jsonl`), skipFile, deadline, graceMs);
-      tail = (tail + child.output).slice(-OUTPUT_TAIL);
-      for (const event of child.events) {
-        if (event.type === "plan" && !plan) {
-          plan = event.tests;
-          planned = new Map(plan.map((t) => [t.id, t]));
-        }
-        if (event.type === "load-error" && !plan) loadError = event.message;
-        if (event.type === "end") {
-          record(planned.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
-        }
-        if (event.type === "hook-failed") {
-          for (const id of event.ids) if (!outcomes.has(id)) record(planned.get(id), "failed", `not run: a hook failed (${event.message})`);
+  const run = (only: string[], withCanaries: boolean) => {
+    processes++;
+    return runChild({ ...options, graceMs, deadline, work, used, plan, canary: withCanaries ? canary : undefined, skip: [...outcomes.keys(), ...deferred], only });
+  };
+  const collect = (child: ChildResult, isolated: boolean) => {
+    tail = (tail + child.output).slice(-OUTPUT_TAIL);
+    if (child.memory) flags.add("memory");
+    for (const event of child.events) {
+      if (event.type === "plan" && !plan) plan = event.tests.filter((t) => !canaryById.has(t.id));
+      if (event.type === "load-error" && !child.events.some((e) => e.type === "plan")) loadError ??= event.message;
+      if (event.type === "tamper") tampering.push(event.message);
+      const tests = byId();
+      if (event.type === "end") {
+        if (event.uncaught && event.status === "failed" && !isolated && deferred.size < ISOLATED_RERUNS && !canaryById.has(event.id)) {
+          deferred.add(event.id);
+        } else {
+          record(tests.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
         }
       }
-      if (!plan) {
+      if (event.type === "hook-failed") {
+        for (const id of event.ids) record(tests.get(id), "failed", `not run: a hook failed (${event.message})`);
+      }
+    }
+    if (child.running && !outcomes.has(child.running)) {
+      const status = child.timedOut ? "timeout" : "crashed";
+      flags.add(child.memory ? "memory" : status);
+      record(byId().get(child.running), status, child.why ?? "the test process stopped during this test", child.runningMs);
+    }
+    for (const requirement of child.exhausted) {
+      for (const t of expected()) if (requirementOf(t.title) === requirement) record(t, "timeout", `not run: ${requirement}'s tests ran out of their time together (${options.requirementMs} ms)`);
+    }
+  };
+  try {
+    for (;;) {
+      const before = outcomes.size;
+      const child = await run([], true);
+      collect(child, false);
+      if (!plan || !child.events.some((e) => e.type === "plan")) {
         loadError ??= child.why ?? `the test process exited before listing its tests${tail ? `; its output ended with:\n${tail.slice(-2000)}` : ""}`;
         break;
       }
-      if (child.running && !outcomes.has(child.running)) {
-        record(planned.get(child.running), child.timedOut ? "timeout" : "crashed", child.why ?? "the test process stopped during this test", child.runningMs);
-      }
-      const left = plan.filter((t) => !outcomes.has(t.id));
-      if (left.length === 0 || child.done) {
+      const left = expected().filter((t) => !outcomes.has(t.id) && !deferred.has(t.id));
+      if (left.length === 0) break;
+      // mocha also finishes early when it aborts (an asynchronous failure after a test passed): run the rest again.
+      if (child.done && outcomes.size === before) {
         for (const t of left) record(t, "not run", "mocha finished without running this test");
         break;
       }
-      if (Date.now() >= deadline || outcomes.size === before) {
-        const why = Date.now() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
+      if (monotonicMs() >= deadline || outcomes.size === before) {
+        const why = monotonicMs() >= deadline ? `the exercise ran out of time (${options.exerciseMs} ms)` : (child.why ?? "the test process stopped");
+        if (monotonicMs() >= deadline) flags.add("timeout");
         for (const t of left) record(t, "not run", `not run: ${why}`);
         break;
       }
     }
+    const alone = [...deferred];
+    deferred.clear();
+    for (const id of alone) {
+      const test = byId().get(id);
+      if (monotonicMs() >= deadline) {
+        record(test, "not run", "not run: the exercise ran out of time before this test could be re-run alone");
+        continue;
+      }
+      const child = await run([id], false);
+      collect(child, true);
+      record(test, "crashed", child.why ?? "the test's re-run in isolation gave no result");
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  return { tests: plan ? plan.map((t) => outcomes.get(t.id)!) : [], loadError, outputTail: tail, processes };
-}
-
-interface ChildResult {
-  events: ChildEvent[];
-  output: string;
-  done: boolean;
-  /** The test that was running when the child stopped. */
-  running?: string;
-  runningMs: number;
-  timedOut: boolean;
-  why?: string;
-}
-
-function runChild(options: RunOptions, eventsFile: string, skipFile: string, deadline: number, graceMs: number): Promise<ChildResult> {
-  fs.writeFileSync(eventsFile, "");
-  const tsconfig = path.join(options.root, "tsconfig.json");
-  const child = spawn(process.execPath, ["-r", TS_NODE, CHILD], {
-    cwd: options.root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      [ENV.events]: eventsFile,
-      [ENV.files]: JSON.stringify(options.files),
-      [ENV.skip]: skipFile,
-      [ENV.testMs]: String(options.testMs),
-      TS_NODE_TRANSPILE_ONLY: "true",
-      ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}),
-      FORCE_COLOR: "0",
-    },
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-
-  let read = 0;
-  const events: ChildEvent[] = [];
-  let partial = "";
-  const poll = () => {
-    const text = fs.readFileSync(eventsFile, "utf8");
-    partial += text.slice(read);
-    read = text.length;
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) if (line) events.push(JSON.parse(line) as ChildEvent);
-  };
-  const state = { running: undefined as string | undefined, since: Date.now(), timedOut: false, why: undefined as string | undefined };
-  const track = (from: number) => {
-    for (const event of events.slice(from)) {
-      if (event.type === "start") {
-        state.running = event.id;
-        state.since = Date.now();
-      } else if (event.type === "end" && event.id === state.running) {
-        state.running = undefined;
-      }
-    }
-  };
-
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const from = events.length;
-      poll();
-      track(from);
-      const now = Date.now();
-      if (state.running && now - state.since > options.testMs + graceMs) {
-        state.timedOut = true;
-        state.why = `timed out: the test ran longer than ${options.testMs} ms (an endless loop?) and its process was stopped`;
-        child.kill("SIGKILL");
-      } else if (now > deadline) {
-        state.timedOut = true;
-        state.why = `timed out: the exercise ran longer than ${options.exerciseMs} ms and its process was stopped`;
-        child.kill("SIGKILL");
-      }
-    }, 50);
-    child.on("close", (code, signal) => {
-      clearInterval(timer);
-      const from = events.length;
-      poll();
-      track(from);
-      const done = events.some((e) => e.type === "done");
-      if (!done && !state.why) {
-        state.why = `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)`;
-      }
-      resolve({ events, output, done, running: done ? undefined : state.running, runningMs: Date.now() - state.since, timedOut: state.timedOut, why: state.why });
-    });
-  });
+  if (canary && plan && !loadError) tampering.push(...canary.check(outcomes));
+  if (tampering.length > 0) flags.add("tampered");
+  const tests = plan && !(loadError && outcomes.size === 0) ? plan.map((t) => outcomes.get(t.id) ?? { ...t, status: "not run" as const, message: "no result", durationMs: 0 }) : [];
+  return { tests, loadError, outputTail: tail, processes, flags: [...flags], tampering };
 }

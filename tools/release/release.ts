@@ -20,9 +20,9 @@ export const INSTRUCTOR_ONLY = [
   "test/grader.test.ts",
   "test/fixtures/grader/",
   "test/notebooks.test.ts",
+  "test/grader-adversarial.test.ts",
   "tools/classroom/",
   "tools/grade/class.ts",
-  "tools/grade/classFallback.ts",
   "tools/grade/gradebookHtml.ts",
   "test/class.test.ts",
   "test/class-e2e.test.ts",
@@ -35,7 +35,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

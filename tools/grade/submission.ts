@@ -1,0 +1,204 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadGradingConfig, type GradingConfig } from "./config";
+import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
+import { graderNodeModules, permissionSyntax } from "./sandbox";
+import { scoreExercise, selectExercises, type GradedTest } from "./score";
+import type { PlannedTest } from "./protocol";
+import { monotonicMs } from "./clock";
+
+/** A test's status in the instructor report. */
+export type ReportStatus = "passed" | "failed" | "timeout" | "crashed" | "not-run";
+
+/** The instructor report for one submission (`--submission DIR --out FILE`); the class gradebook reads it. */
+export interface SubmissionReport {
+  submission: string;
+  points: number;
+  maxPoints: number;
+  /** Submission-wide flags: the union of the exercises' flags. */
+  flags: string[];
+  durationMs: number;
+  exercises: { id: number; title: string; points: number; maxPoints: number; flags: string[] }[];
+  requirements: { id: string; exercise: number; points: number; maxPoints: number; tests: { name: string; status: ReportStatus; message: string }[] }[];
+}
+
+/** What to grade in instructor mode. */
+export interface SubmissionOptions {
+  /** The student's checkout; only its `src/` is read. */
+  submission: string;
+  /** The instructor's checkout: its tests, grading.json, tsconfig, grader and node_modules are used. */
+  root: string;
+  exercises?: number[];
+  config?: GradingConfig;
+  /** How many exercises run at once. */
+  jobs?: number;
+}
+
+const MAX_FILES = 5000;
+const MAX_BYTES = 50 * 1024 * 1024;
+const round = (n: number) => Math.round(n * 100) / 100;
+const trustedPlans = new Map<string, Promise<{ tests: PlannedTest[]; error?: string }>>();
+
+/**
+ * Copies a folder's regular files and folders (never symlinks, devices or sockets), within a size budget.
+ * @returns false when the budget ran out (the copy is then partial)
+ */
+function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: MAX_BYTES }, skip: (rel: string) => boolean = () => false, rel = ""): boolean {
+  fs.mkdirSync(to, { recursive: true });
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(from, { withFileTypes: true });
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    const source = path.join(from, entry.name);
+    const inner = path.join(rel, entry.name);
+    if (skip(inner)) continue;
+    const stat = fs.lstatSync(source);
+    if (stat.isDirectory()) {
+      if (!copyTree(source, path.join(to, entry.name), budget, skip, inner)) return false;
+    } else if (stat.isFile()) {
+      if (--budget.files < 0 || (budget.bytes -= stat.size) < 0) return false;
+      fs.copyFileSync(source, path.join(to, entry.name));
+    }
+  }
+  return true;
+}
+
+/** Makes a tree read-only (or writable again, to delete it): a second guard behind the permission model. */
+function setWritable(dir: string, writable: boolean): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (writable) fs.chmodSync(file, 0o755);
+      setWritable(file, writable);
+      if (!writable) fs.chmodSync(file, 0o555);
+    } else if (entry.isFile()) {
+      fs.chmodSync(file, writable ? 0o644 : 0o444);
+    }
+  }
+  fs.chmodSync(dir, writable ? 0o755 : 0o555);
+}
+
+/**
+ * Builds the private folder a submission is graded in: its `src/` (copied), the instructor's `test/`,
+ * `tsconfig.json` and `package.json` (copied), and a link to the instructor's `node_modules`. Nothing else of the
+ * submission is read.
+ */
+export function prepareWorkspace(submission: string, root: string): { dir: string; complete: boolean } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grade-sub-"));
+  const src = path.join(submission, "src");
+  let complete = true;
+  if (fs.existsSync(src) && fs.lstatSync(src).isDirectory()) complete = copyTree(src, path.join(dir, "src"));
+  else fs.mkdirSync(path.join(dir, "src"));
+  copyTree(path.join(root, "test"), path.join(dir, "test"), { files: Infinity, bytes: Infinity }, (rel) => rel === "fixtures");
+  for (const file of ["tsconfig.json", "package.json"]) {
+    if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(dir, file));
+  }
+  fs.symlinkSync(graderNodeModules(), path.join(dir, "node_modules"), "dir");
+  setWritable(dir, false);
+  return { dir, complete };
+}
+
+function removeWorkspace(dir: string): void {
+  try {
+    setWritable(dir, true);
+  } catch {
+    // best effort; rmSync reports what is left
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const toStatus = (status: TestStatus | "load error"): ReportStatus => (status === "not run" || status === "load error" ? "not-run" : status);
+
+/** Flags an exercise's run earned: its runner's flags plus `compile-error` or `crashed` for a load failure. */
+function exerciseFlags(run: ExerciseRun): string[] {
+  const flags = new Set(run.flags ?? []);
+  if (run.loadError) flags.add(/TSError|SyntaxError|Unable to compile|error TS\d+/.test(run.loadError) ? "compile-error" : /^timed out/.test(run.loadError) ? "timeout" : "crashed");
+  return [...flags].sort();
+}
+
+/**
+ * Grades a student's `src/` with this checkout's tests, config and grader, in a private copy, and returns the
+ * instructor report. A compile error costs only the exercise it breaks; tampering (a canary test with the wrong
+ * result, a locked test-framework global replaced) scores the whole submission 0 with the `tampered` flag.
+ */
+export async function gradeSubmission(options: SubmissionOptions): Promise<SubmissionReport> {
+  const started = monotonicMs();
+  const root = path.resolve(options.root);
+  const config = options.config ?? loadGradingConfig(path.join(root, "grading.json"));
+  const exercises = selectExercises(config, options.exercises ?? []);
+  const deadline = started + (config.timeouts.submissionMs ?? 300_000);
+  const tsconfig = path.join(root, "tsconfig.json");
+  const { dir, complete } = prepareWorkspace(path.resolve(options.submission), root);
+  const results: { id: number; title: string; run: ExerciseRun; score: ReturnType<typeof scoreExercise> }[] = new Array(exercises.length);
+  try {
+    const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
+    let next = 0;
+    const worker = async () => {
+      while (next < exercises.length) {
+        const index = next++;
+        const exercise = exercises[index];
+        const key = `${root}\n${exercise.tests.join("\n")}`;
+        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files: exercise.tests, tsconfig }));
+        const trusted = await trustedPlans.get(key)!;
+        if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
+        const run = await runExercise({
+          root: dir,
+          files: exercise.tests,
+          plan: trusted.tests,
+          tsconfig,
+          testMs: config.timeouts.testMs,
+          requirementMs: config.timeouts.requirementMs,
+          exerciseMs: config.timeouts.exerciseMs,
+          graceMs: config.timeouts.graceMs,
+          loadMs: config.timeouts.loadMs,
+          deadline,
+          sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
+        });
+        results[index] = { id: exercise.id, title: exercise.title, run, score: scoreExercise(exercise, run) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+  } finally {
+    removeWorkspace(dir);
+  }
+  const report = buildSubmissionReport(options.submission, results, monotonicMs() - started, complete);
+  // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
+  if (permissionSyntax() === "none") report.flags = [...report.flags, "unsandboxed"].sort();
+  return report;
+}
+
+/** Puts the scored exercises into the instructor report's shape; tampering anywhere zeroes the whole submission. */
+export function buildSubmissionReport(
+  submission: string,
+  results: { id: number; title: string; run: ExerciseRun; score: { score: { points: number; maxPoints: number; requirements: { requirement: string; points: number; maxPoints: number }[] }; tests: GradedTest[] } }[],
+  durationMs: number,
+  complete = true,
+): SubmissionReport {
+  const exercises = results.map((r) => ({ id: r.id, title: r.title, points: r.score.score.points, maxPoints: r.score.score.maxPoints, flags: exerciseFlags(r.run) }));
+  const flags = new Set(exercises.flatMap((ex) => ex.flags));
+  if (!complete) flags.add("too-large");
+  const tampered = flags.has("tampered");
+  const requirements = results.flatMap((r) =>
+    r.score.score.requirements.map((req) => ({
+      id: req.requirement,
+      exercise: r.id,
+      points: tampered ? 0 : req.points,
+      maxPoints: req.maxPoints,
+      tests: r.score.tests.filter((t) => t.requirement === req.requirement).map((t) => ({ name: t.name, status: toStatus(t.status), message: t.message })),
+    })),
+  );
+  if (tampered) for (const ex of exercises) ex.points = 0;
+  return {
+    submission,
+    points: round(exercises.reduce((sum, ex) => sum + ex.points, 0)),
+    maxPoints: exercises.reduce((sum, ex) => sum + ex.maxPoints, 0),
+    flags: [...flags].sort(),
+    durationMs,
+    exercises,
+    requirements,
+  };
+}
