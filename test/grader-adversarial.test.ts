@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
+import { listTests } from "../tools/grade/listTests";
 import { gradeSubmission, type SubmissionReport } from "../tools/grade/submission";
 
 const ROOT = path.join(__dirname, "..");
@@ -526,6 +527,11 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
     process.env.TMPDIR = tmp;
     const { release } = await import("../tools/release/release");
     release(ROOT, ctx.stubs);
+    // The trusted test lists are cached in node_modules/.cache by the grading process; list them before hashing,
+    // so the fingerprint then proves that nothing, the cache included, changes during the attacks.
+    for (const exercise of loadGradingConfig(path.join(ROOT, "grading.json")).exercises) {
+      await listTests({ root: ROOT, files: exercise.tests, tsconfig: path.join(ROOT, "tsconfig.json") });
+    }
     hashBefore = fingerprint([...CHECKOUT, "node_modules"]);
     // The controls and the attacks share one pool: most of a run is waiting on child processes.
     const control = (submission: string) => async () => gradeSubmission({ submission, root: ROOT, jobs: 2 });

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ENV, EVENTS_FD, parseEventLine, type PlannedTest } from "./protocol";
 import { CHILD, TS_NODE, tsconfigFor } from "./runChild";
 
@@ -8,6 +10,48 @@ import { CHILD, TS_NODE, tsconfigFor } from "./runChild";
  * reports their IDs without running them. This list, not a submission's child, decides what is expected.
  */
 export async function listTests(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {
+  const cacheFile = path.join(options.root, "node_modules", ".cache", "grader-test-lists", `${listingKey(options)}.json`);
+  try {
+    return { tests: JSON.parse(fs.readFileSync(cacheFile, "utf8")) as PlannedTest[] };
+  } catch {
+    // not listed yet for these test and source files
+  }
+  const listed = await listTestsNow(options);
+  if (listed.error === undefined && listed.tests.length > 0) {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(listed.tests));
+    fs.renameSync(partial, cacheFile);
+  }
+  return listed;
+}
+
+/**
+ * The cache key of a listing: the files asked for, the tsconfig, Node's version and the content of every file under
+ * the trusted checkout's test/ and src/ (titles may be built from source constants). Only the grading process, never
+ * student code (the sandbox cannot write the instructor's checkout), writes the cache, in node_modules/.cache/.
+ */
+function listingKey(options: { root: string; files: string[]; tsconfig?: string }): string {
+  const hash = createHash("sha256").update(JSON.stringify([options.files, tsconfigFor(options), process.version]));
+  for (const folder of ["test", "src"]) {
+    for (const file of filesUnder(path.join(options.root, folder))) hash.update(file).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+function filesUnder(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+}
+
+async function listTestsNow(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {
   const nonce = randomBytes(18).toString("base64url");
   const tsconfig = tsconfigFor(options);
   const child = spawn(process.execPath, ["-r", TS_NODE, CHILD], {
