@@ -135,13 +135,28 @@ function descendants(pid: number): number[] {
  */
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
-  for (const p of [pid, ...descendants(pid)]) {
-    for (const target of [-p, p]) {
-      try {
-        process.kill(target, "SIGKILL");
-      } catch {
-        // gone already, or not a group leader
+  // Freeze first, so nothing in the tree can start another process between the look-up and the kill.
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    for (const p of tree) signalGroup(p, "SIGSTOP");
+    grew = false;
+    for (const p of [...tree].flatMap((p) => descendants(p))) {
+      if (!tree.has(p)) {
+        tree.add(p);
+        grew = true;
       }
+    }
+  }
+  for (const p of tree) signalGroup(p, "SIGKILL");
+}
+
+/** Sends `signal` to the process group led by `pid` and to `pid` itself; quiet when they are gone. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // gone already, or not a group leader
     }
   }
 }
