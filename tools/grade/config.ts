@@ -91,3 +91,9 @@ export function loadGradingConfig(file: string): GradingConfig {
 export function exerciseOfRequirement(config: GradingConfig, requirement: string): ExerciseConfig | undefined {
   return config.exercises.find((ex) => requirement in ex.requirements);
 }
+
+/** The time limits `runExercise` takes, from grading.json's `timeouts`. */
+export function timeLimits(config: GradingConfig): Pick<GradingConfig["timeouts"], "testMs" | "requirementMs" | "exerciseMs" | "graceMs" | "loadMs"> {
+  const { testMs, requirementMs, exerciseMs, graceMs, loadMs } = config.timeouts;
+  return { testMs, requirementMs, exerciseMs, graceMs, loadMs };
+}

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, type GradingConfig } from "./config";
+import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { formatTable, toClassroom } from "./report";
 import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
@@ -37,11 +37,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       const run = await runExercise({
         root: options.root,
         files: exercise.tests,
-        testMs: config.timeouts.testMs,
-        requirementMs: config.timeouts.requirementMs,
-        exerciseMs: config.timeouts.exerciseMs,
-        graceMs: config.timeouts.graceMs,
-        loadMs: config.timeouts.loadMs,
+        ...timeLimits(config),
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
       });

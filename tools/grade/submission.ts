@@ -1,27 +1,20 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, type GradingConfig } from "./config";
+import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
 import { scoreExercise, selectExercises, type GradedTest } from "./score";
 import type { PlannedTest } from "./protocol";
 import { monotonicMs } from "./clock";
+import type { RequirementReport, ReportTestStatus, SubmissionReport as ClassReport } from "./gradebook";
 
 /** A test's status in the instructor report. */
-export type ReportStatus = "passed" | "failed" | "timeout" | "crashed" | "not-run";
+export type ReportStatus = ReportTestStatus;
 
 /** The instructor report for one submission (`--submission DIR --out FILE`); the class gradebook reads it. */
-export interface SubmissionReport {
-  submission: string;
-  points: number;
-  maxPoints: number;
-  /** Submission-wide flags: the union of the exercises' flags. */
-  flags: string[];
-  durationMs: number;
-  exercises: { id: number; title: string; points: number; maxPoints: number; flags: string[] }[];
-  requirements: { id: string; exercise: number; points: number; maxPoints: number; tests: { name: string; status: ReportStatus; message: string }[] }[];
-}
+export type SubmissionReport = Omit<ClassReport, "protectedFiles" | "error">;
+export type { RequirementReport };
 
 /** What to grade in instructor mode. */
 export interface SubmissionOptions {
@@ -150,11 +143,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
           files: exercise.tests,
           plan: trusted.tests,
           tsconfig,
-          testMs: config.timeouts.testMs,
-          requirementMs: config.timeouts.requirementMs,
-          exerciseMs: config.timeouts.exerciseMs,
-          graceMs: config.timeouts.graceMs,
-          loadMs: config.timeouts.loadMs,
+          ...timeLimits(config),
           deadline,
           sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
         });
