@@ -53,7 +53,15 @@ class Probe {
 
 /** Reads an attribute through the prototype: Python's `Probe.label` on the class. */
 function classSide(cls: Function, key: string): unknown {
-  return (cls.prototype as Record<string, unknown>)[key];
+  try {
+    return (cls.prototype as Record<string, unknown>)[key];
+  } catch (error) {
+    // A plain `accessor` field (no descriptor yet) cannot be read on the prototype: say so instead of V8's words.
+    throw new Error(
+      `expected ${cls.name}.prototype.${key} to be its descriptor (a field decorated with @descriptor(…)), but reading it threw ${String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /** A storage slot the test can watch. */

@@ -18,7 +18,7 @@ import { verdictExtras } from "./extras";
 import "./safeLoad";
 import { LOAD_FAILED, exerciseStates, formatVerdict, isStubError, type RanTest } from "./verdict";
 
-const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 const Base = Mocha.reporters.Base;
 const color = (type: string, text: string) => Base.color(type, text);
 const log = (text = "") => Base.consoleLog(text);
@@ -67,6 +67,26 @@ function stubMessage(error: unknown): string {
     if (m) return m[1];
   }
   return "";
+}
+
+/** Where src/shared/NotImplementedError.ts records the stubs reached (not imported: src/ may not even compile). */
+const STUBS_REACHED = Symbol.for("lecture34.stubsReached");
+
+/** The stubs reached during the current test. */
+function stubsReached(): string[] {
+  return ((globalThis as { [STUBS_REACHED]?: string[] })[STUBS_REACHED] ??= []);
+}
+
+/**
+ * A failure of a test that reached a stub and caught its error (e.g. to check a state afterwards) is a stub failure
+ * too: returns an error that names the stub, with the test's own failure as its cause.
+ */
+function caughtStub(error: unknown): Error | undefined {
+  const [first] = stubsReached();
+  if (first === undefined || isStubError(error)) return undefined;
+  const stub = new Error(`${first} — the test caught it, then failed: ${firstLine(error)}`, { cause: error });
+  stub.name = "NotImplementedError";
+  return stub;
 }
 
 type Line = { kind: "pass" | "fail" | "pending"; test: TestLike; error?: unknown; n?: number };
@@ -126,7 +146,9 @@ class VerdictReporter extends Base {
       record(test, true, "");
       buffer.push({ kind: "pass", test });
     });
-    runner.on(EVENT_TEST_FAIL, (runnable: TestLike, error: unknown) => {
+    runner.on(EVENT_TEST_BEGIN, () => stubsReached().splice(0));
+    runner.on(EVENT_TEST_FAIL, (runnable: TestLike, thrown: unknown) => {
+      const error = caughtStub(thrown) ?? thrown;
       const stub = isStubError(error);
       if (stub) this.stubFailures++;
       else this.details.push({ test: runnable, error });
