@@ -60,7 +60,7 @@ export async function runExercise4Demo(options: Exercise4DemoOptions = {}): Prom
     },
   });
   const totals = { attempted: 0, succeeded: 0, retryExhausted: 0, circuitOpen: 0 };
-  // TODO(R4.5): make `reads` guarded reads (source.guardedRead), intervalMs apart on the clock; count each
+  // TODO(R4.5): make `reads` guarded reads (source.guardedRead), advancing the clock by intervalMs after each; count each
   // outcome, catching IORetryExhausted and CircuitOpenError separately with different messages.
   // BEGIN SOLUTION R4.5
   for (let index = 0; index < reads; index++) {

@@ -39,11 +39,14 @@ export function viewOf(stage: string, entries: Iterable<[string, StageMetrics]>)
  */
 export class FakeRegistry {
   readonly calls: [string, StageMetrics][] = [];
+  /** What each registration carried when it was made (a later `merge` may change the objects themselves). */
+  private readonly snapshots: string[] = [];
   readonly entries = new Map<string, StageMetrics>();
 
   constructor() {
     sinon.stub(MetricsRegistry, "register").callsFake((name: string, metrics: StageMetrics) => {
       this.calls.push([name, metrics]);
+      this.snapshots.push(JSON.stringify({ key: name, counts: metrics.counts, timing: metrics.timing }));
       const existing = this.entries.get(name);
       if (existing) existing.merge(metrics);
       else this.entries.set(name, metrics);
@@ -61,8 +64,10 @@ export class FakeRegistry {
   }
 
   /** The keys registered so far, for failure messages. */
+  /** Each registration as it was made, then what the registry holds now. */
   describe(): string {
-    return JSON.stringify(this.calls.map(([key, m]) => ({ key, counts: m.counts, timing: m.timing })));
+    const now = JSON.stringify([...this.entries].map(([key, m]) => ({ key, counts: m.counts, timing: m.timing })));
+    return `[${this.snapshots.join(",")}], and the registry holds now: ${now}`;
   }
 }
 

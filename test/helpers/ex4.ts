@@ -11,7 +11,7 @@ export async function settles<T>(promise: Promise<T>, what: string, detail: () =
   const timeout = new Promise<never>((_, reject) => {
     timer = realSetTimeout(() => {
       const more = detail();
-      reject(new Error(`expected ${what} to settle, but it was still pending after ${ms} ms of real time (a wait that never ends, or a loop without an exit?)${more ? `; ${more}` : ""}`));
+      reject(new Error(`expected ${what} to settle, but it was still pending after ${ms} ms of real time (a wait longer than the test gives it, a wait that never ends, or a loop without an exit?)${more ? `; ${more}` : ""}`));
     }, ms);
   });
   try {
