@@ -35,7 +35,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:adversarial"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:integration", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

@@ -3,7 +3,9 @@
  * (requirements done per exercise, the next step and its hint; see reporter.ts).
  *
  *   npm test               every test file in test/ (in the student repository: the exercises' tests; in the
- *                          instructor's, where grader, notebook and release tests join them: one worker per core)
+ *                          instructor's, where tool tests join them: one worker per core), except the slow
+ *                          integration suites below
+ *   npm test -- --all      also the integration suites; --integration: only them
  *   npm test -- 2          Exercise 2's test files only (several numbers: several exercises)
  *   npm test -- -g R2.3    any mocha option passes through
  */
@@ -32,20 +34,35 @@ export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: n
   return { exercises, mochaArgs };
 }
 
+/**
+ * The instructor repository's integration suites: they grade fixture submissions in sandboxed child processes and
+ * run every notebook several times, about 30 CPU-seconds together, so `npm test` leaves them to a script of their
+ * own (`--integration`) to keep its feedback under 10 s. A student's repository has neither file.
+ */
+export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts"];
+
 async function main(): Promise<void> {
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   let parsed: ReturnType<typeof parseArgs>;
+  const args = process.argv.slice(2);
+  const all = args.includes("--all");
+  const integrationOnly = args.includes("--integration");
   try {
-    parsed = parseArgs(process.argv.slice(2), config.exercises.map((ex) => ex.id));
+    parsed = parseArgs(args.filter((a) => a !== "--all" && a !== "--integration"), config.exercises.map((ex) => ex.id));
   } catch (error) {
     console.error(`npm test: ${(error as Error).message}`);
     process.exit(2);
   }
   const files = config.exercises.filter((ex) => parsed.exercises.includes(ex.id)).flatMap((ex) => ex.tests);
   const explicitFiles = parsed.mochaArgs.some((a) => /\.test\.ts$/.test(a));
+  if (files.length === 0 && !explicitFiles) {
+    // Every test file, without the integration suites unless --all.
+    const everyFile = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
+    files.push(...everyFile.filter((f) => (integrationOnly ? INTEGRATION_SUITES.includes(f) : all || !INTEGRATION_SUITES.includes(f))));
+  }
   // The notebook tests import the built dist/: build first when they are about to run; otherwise build meanwhile.
-  const notebooks = files.length === 0 && !explicitFiles && fs.existsSync(path.join(root, "test", "notebooks.test.ts"));
+  const notebooks = files.includes("test/notebooks.test.ts") || parsed.mochaArgs.includes("test/notebooks.test.ts");
   const build = buildLibrary(root);
   if (notebooks) await build;
   verdictExtras.build = build;
@@ -54,7 +71,8 @@ async function main(): Promise<void> {
   // process, which starts faster.
   const exerciseFiles = new Set(config.exercises.flatMap((ex) => ex.tests).map((f) => path.resolve(root, f)));
   const otherFiles = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && !exerciseFiles.has(path.join(root, "test", f)));
-  const parallel = files.length === 0 && parsed.mochaArgs.length === 0 && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length + 1)] : [];
+  const wholeRun = parsed.exercises.length === 0 && !explicitFiles && parsed.mochaArgs.length === 0;
+  const parallel = wholeRun && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length + 1)] : [];
   const { main: mocha } = require("mocha/lib/cli/cli.js") as { main: (argv: string[]) => void };
   mocha([...parallel, ...files, ...parsed.mochaArgs]);
 }
