@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
 import { listTests } from "../tools/grade/listTests";
-import { gradeSubmission, type SubmissionReport } from "../tools/grade/submission";
+import { gradeSubmission, warmTranspileCache, type SubmissionReport } from "../tools/grade/submission";
 
 const ROOT = path.join(__dirname, "..");
 const ENABLED = process.env.GRADER_ADVERSARIAL === "1";
@@ -532,6 +532,8 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
     for (const exercise of loadGradingConfig(path.join(ROOT, "grading.json")).exercises) {
       await listTests({ root: ROOT, files: exercise.tests, tsconfig: path.join(ROOT, "tsconfig.json") });
     }
+    // So is the trusted files' transpiled JavaScript (instructor mode runs the children without ts-node).
+    warmTranspileCache(ROOT);
     hashBefore = fingerprint([...CHECKOUT, "node_modules"]);
     // The controls and the attacks share one pool: most of a run is waiting on child processes.
     const control = (submission: string) => async () => gradeSubmission({ submission, root: ROOT, jobs: 2 });

@@ -12,6 +12,7 @@ import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
 import { parseEventLine } from "../tools/grade/protocol";
 import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/grade/sandbox";
 import { buildSubmissionReport } from "../tools/grade/submission";
+import { transpileAll, transpileFile } from "../tools/grade/transpile";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
@@ -156,6 +157,28 @@ describe("#6 grader scoring and report formats", () => {
     outputTail: "",
     processes: 1,
   };
+
+  it("#12 instructor mode transpiles once: a syntax error gives ts-node's TSError text with the file's position, and trusted files are cached by content", () => {
+    const tsconfig = path.join(__dirname, "..", "tsconfig.json");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grade-transpile-"));
+    try {
+      const broken = transpileFile(path.join(dir, "src", "bad.ts"), "export const x: number = 1;\nconst y = ;\n", tsconfig, dir);
+      expect(broken).to.deep.equal({ error: "⨯ Unable to compile TypeScript:\nsrc/bad.ts(2,11): error TS1109: Expression expected.\n" });
+      const good = transpileFile(path.join(dir, "ok.ts"), "export const x: number = 1;", tsconfig, dir);
+      expect("js" in good && good.js).to.match(/exports\.x = 1;[\s\S]*sourceMappingURL=data:application\/json/);
+      const file = path.join(dir, "t.ts");
+      fs.writeFileSync(file, "export const a: string = 'a';");
+      const cache = path.join(dir, "cache");
+      const first = transpileAll([{ file, cache: true }], tsconfig, dir, cache);
+      expect(fs.readdirSync(cache)).to.have.length(1);
+      expect(transpileAll([{ file, cache: true }], tsconfig, dir, cache)).to.deep.equal(first);
+      fs.writeFileSync(file, "export const a: string = 'b';");
+      expect(JSON.stringify(transpileAll([{ file, cache: true }], tsconfig, dir, cache))).to.include("'b'");
+      expect(fs.readdirSync(cache)).to.have.length(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("#6 a requirement's points are shared among its tests; a requirement without tests earns nothing", () => {
     const { score, tests } = scoreExercise(exercise, run);

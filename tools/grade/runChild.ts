@@ -17,6 +17,8 @@ export const OUTPUT_TAIL = 16 * 1024;
 /** The grading child, run with ts-node. */
 export const CHILD = path.join(__dirname, "child.ts");
 export const TS_NODE = require.resolve("ts-node/register/transpile-only");
+/** Loads `.ts` files from a table of transpiled JavaScript, in place of ts-node (instructor mode). */
+export const LOADER = path.join(__dirname, "childLoader.js");
 
 /** What one test process reported and how it ended. */
 export interface ChildResult {
@@ -86,7 +88,8 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
   const tsconfig = tsconfigFor(options);
   const tmp = fs.mkdtempSync(path.join(options.work, "tmp-"));
   const sandbox = childSandbox(options, tmp);
-  const { command, args } = sandboxCommand(["-r", TS_NODE, CHILD], sandbox);
+  const loader = options.transpiled ? ["--enable-source-maps", "-r", LOADER] : ["-r", TS_NODE];
+  const { command, args } = sandboxCommand([...loader, CHILD], sandbox);
   const child = spawn(command, args, {
     cwd: options.root,
     detached: true,
@@ -97,8 +100,7 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       TMPDIR: tmp,
       LANG: "C.UTF-8",
       FORCE_COLOR: "0",
-      TS_NODE_TRANSPILE_ONLY: "true",
-      TS_NODE_PROJECT: tsconfig,
+      ...(options.transpiled ? { GRADER_TRANSPILED: options.transpiled } : { TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: tsconfig }),
       ...options.env,
       [ENV.nonce]: nonce,
       [ENV.files]: JSON.stringify(options.files),

@@ -52,6 +52,11 @@ export interface RunOptions {
   deadline?: number;
   /** The tests expected, from a trusted source (the instructor's own checkout); else the first child's list. */
   plan?: PlannedTest[];
+  /**
+   * A table of the `.ts` files already transpiled (transpile.ts): the child then runs plain JavaScript from it
+   * instead of loading ts-node and TypeScript. Without it the child uses ts-node.
+   */
+  transpiled?: string;
   /** The TypeScript config the tests are compiled with; `<root>/tsconfig.json` by default. */
   tsconfig?: string;
   /** Sandbox settings; by default the permission model with reads limited to root, the grader and node_modules. */

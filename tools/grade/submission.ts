@@ -7,6 +7,7 @@ import { graderNodeModules, permissionSyntax } from "./sandbox";
 import { scoreExercise, selectExercises, type GradedTest } from "./score";
 import type { PlannedTest } from "./protocol";
 import { monotonicMs } from "./clock";
+import { transpileAll, typeScriptFilesUnder } from "./transpile";
 import type { RequirementReport, ReportTestStatus, SubmissionReport as ClassReport } from "./gradebook";
 
 /** A test's status in the instructor report. */
@@ -30,6 +31,8 @@ export interface SubmissionOptions {
 
 const MAX_FILES = 5000;
 const MAX_BYTES = 50 * 1024 * 1024;
+/** Above this much student TypeScript, the children transpile it with ts-node (under their limits), not the grader. */
+const MAX_TRANSPILE_BYTES = 2 * 1024 * 1024;
 const round = (n: number) => Math.round(n * 100) / 100;
 const trustedPlans = new Map<string, Promise<{ tests: PlannedTest[]; error?: string }>>();
 
@@ -80,8 +83,8 @@ function setWritable(dir: string, writable: boolean): void {
  * `tsconfig.json` and `package.json` (copied), and a link to the instructor's `node_modules`. Nothing else of the
  * submission is read.
  */
-export function prepareWorkspace(submission: string, root: string): { dir: string; complete: boolean } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grade-sub-"));
+export function prepareWorkspace(submission: string, root: string, tsconfig?: string): { dir: string; complete: boolean; transpiled?: string } {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "grade-sub-")));
   const src = path.join(submission, "src");
   let complete = true;
   if (fs.existsSync(src) && fs.lstatSync(src).isDirectory()) complete = copyTree(src, path.join(dir, "src"));
@@ -91,8 +94,42 @@ export function prepareWorkspace(submission: string, root: string): { dir: strin
     if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(dir, file));
   }
   fs.symlinkSync(graderNodeModules(), path.join(dir, "node_modules"), "dir");
+  let transpiled: string | undefined;
+  const student = typeScriptFilesUnder(path.join(dir, "src"));
+  if (tsconfig && student.reduce((sum, file) => sum + fs.statSync(file).size, 0) <= MAX_TRANSPILE_BYTES) {
+    // TypeScript runs once here instead of in every test child; the trusted files' JavaScript is cached on disk.
+    // Unusually large sources, or any failure of TypeScript itself, leave the work to ts-node in the sandboxed
+    // children, under their time and memory limits.
+    const files = [
+      ...student.map((file) => ({ file, cache: false })),
+      ...trustedFiles(path.join(dir, "test")),
+    ];
+    try {
+      const table = JSON.stringify(transpileAll(files, tsconfig, dir, transpileCache(root)));
+      transpiled = path.join(dir, ".grader-transpiled.json");
+      fs.writeFileSync(transpiled, table);
+    } catch {
+      transpiled = undefined;
+    }
+  }
   setWritable(dir, false);
-  return { dir, complete };
+  return { dir, complete, transpiled };
+}
+
+/** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy) and the grader's child. */
+function trustedFiles(testDir: string): { file: string; cache: boolean }[] {
+  return [testDir, fs.realpathSync(__dirname)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
+}
+
+const transpileCache = (root: string) => path.join(root, "node_modules", ".cache", "grader-js");
+
+/**
+ * Fills the on-disk cache of the trusted files' JavaScript ahead of grading (the cache is keyed by content and file
+ * name, so the instructor's own test/ gives the same entries as a workspace's copy; test/fixtures is never copied).
+ */
+export function warmTranspileCache(root: string, tsconfig = path.join(root, "tsconfig.json")): void {
+  const files = trustedFiles(path.join(root, "test")).filter(({ file }) => !file.startsWith(path.join(root, "test", "fixtures") + path.sep));
+  transpileAll(files, tsconfig, root, transpileCache(root));
 }
 
 function removeWorkspace(dir: string): void {
@@ -125,7 +162,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   const exercises = selectExercises(config, options.exercises ?? []);
   const deadline = started + (config.timeouts.submissionMs ?? 300_000);
   const tsconfig = path.join(root, "tsconfig.json");
-  const { dir, complete } = prepareWorkspace(path.resolve(options.submission), root);
+  const { dir, complete, transpiled } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
   const results: { id: number; title: string; run: ExerciseRun; score: ReturnType<typeof scoreExercise> }[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
@@ -143,6 +180,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
           files: exercise.tests,
           plan: trusted.tests,
           tsconfig,
+          transpiled,
           ...timeLimits(config),
           deadline,
           sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
