@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { filesUnder } from "./files";
 import { ENV, EVENTS_FD, parseEventLine, type PlannedTest } from "./protocol";
 import { CHILD, TS_NODE, tsconfigFor } from "./runChild";
 
@@ -37,18 +38,6 @@ function listingKey(options: { root: string; files: string[]; tsconfig?: string 
     for (const file of filesUnder(path.join(options.root, folder))) hash.update(file).update(fs.readFileSync(file));
   }
   return hash.digest("hex");
-}
-
-function filesUnder(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
 }
 
 async function listTestsNow(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {

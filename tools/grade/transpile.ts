@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { filesUnder } from "./files";
 import type * as TS from "typescript";
 
 /** One file's JavaScript, or why TypeScript could not produce it (ts-node's `TSError` text). */
@@ -41,17 +42,9 @@ export function transpileFile(file: string, source: string, tsconfig: string, cw
   return { js: result.outputText };
 }
 
-/** Every `.ts` file under a folder (no symlinks followed), sorted. */
+/** Every TypeScript file under a folder (no symlinks followed, no `.d.ts`), sorted. */
 export function typeScriptFilesUnder(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => (e.isDirectory() ? typeScriptFilesUnder(path.join(dir, e.name)) : e.isFile() && /\.(ts|cts|mts|tsx)$/.test(e.name) && !e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : []));
+  return filesUnder(dir).filter((file) => /\.(ts|cts|mts|tsx)$/.test(file) && !file.endsWith(".d.ts"));
 }
 
 /**
