@@ -1,5 +1,5 @@
 import { expect } from "./helpers/expect";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -269,27 +269,73 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     expect((JSON.parse(strip(JSON.stringify(tagged))) as typeof tagged).cells[0].metadata).to.deep.equal({ tags: ["solution"], exercise_source: "x" });
   });
 
-  it("#13 in a git repository, a run and saved notebook has no diff and stages nothing", () => {
+  /** A throwaway clone-like repository with the filter, the index refresher and the first notebook committed. */
+  function gitRepo(): { dir: string; file: string; git(...args: string[]): string; runAndSave(run?: number): void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));
-    try {
-      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
-      fs.mkdirSync(path.join(dir, "tools"));
-      fs.mkdirSync(path.join(dir, "notebooks"));
-      fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
-      fs.copyFileSync(path.join(ROOT, "tools", "nbstrip.cjs"), path.join(dir, "tools", "nbstrip.cjs"));
-      const file = path.join(dir, "notebooks", notebooks[0]);
-      fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
-      git("init", "-q");
-      execFileSync(process.execPath, ["tools/nbstrip.cjs", "--install"], { cwd: dir });
-      git("add", "-A");
-      git("commit", "-qm", "init");
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
+    fs.mkdirSync(path.join(dir, "tools"));
+    fs.mkdirSync(path.join(dir, "notebooks"));
+    fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
+    for (const tool of ["nbstrip.cjs", "nbindex.cjs", "kernelPreload.cjs"]) fs.copyFileSync(path.join(ROOT, "tools", tool), path.join(dir, "tools", tool));
+    const file = path.join(dir, "notebooks", notebooks[0]);
+    fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
+    git("init", "-q");
+    execFileSync(process.execPath, ["tools/nbstrip.cjs", "--install"], { cwd: dir });
+    git("add", "-A");
+    git("commit", "-qm", "init");
+    const runAndSave = (run = 1) => {
       const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: Record<string, unknown>[] };
-      for (const cell of nb.cells) if (cell.cell_type === "code") Object.assign(cell, { execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["out\n"] }] });
+      const outputs = [{ output_type: "stream", name: "stdout", text: [`${"out ".repeat(run)}\n`] }];
+      for (const cell of nb.cells) if (cell.cell_type === "code") Object.assign(cell, { execution_count: run, outputs });
       fs.writeFileSync(file, JSON.stringify(nb, null, 1));
+    };
+    return { dir, file, git, runAndSave };
+  }
+
+  it("#13 in a git repository, a run and saved notebook has no diff, and the index refresh makes git status clean", () => {
+    const { dir, file, git, runAndSave } = gitRepo();
+    try {
+      runAndSave();
       expect(git("diff", "--stat")).to.equal("");
-      git("add", "-A");
+      // git trusts the changed size before it runs the filter: this is what the refresh is for.
+      expect(git("status", "--porcelain")).to.equal(` M notebooks/${notebooks[0]}\n`);
+      execFileSync(process.execPath, ["tools/nbindex.cjs"], { cwd: dir });
       expect(git("status", "--porcelain")).to.equal("");
+      expect(git("diff", "--stat")).to.equal("");
+      // A real edit stays visible after a refresh, and a staged one stays staged.
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("# Exercise 1", "# Exercise One"));
+      execFileSync(process.execPath, ["tools/nbindex.cjs", `notebooks/${notebooks[0]}`], { cwd: dir });
+      expect(git("status", "--porcelain")).to.equal(` M notebooks/${notebooks[0]}\n`);
+      expect(git("diff")).to.include("+    \"# Exercise One");
+      git("add", "-A");
+      runAndSave();
+      execFileSync(process.execPath, ["tools/nbindex.cjs"], { cwd: dir });
+      expect(git("status", "--porcelain")).to.equal(`M  notebooks/${notebooks[0]}\n`);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#13 a kernel started with tools/kernelPreload.cjs keeps git status clean after each save", async () => {
+    const { dir, git, runAndSave } = gitRepo();
+    const kernel = spawn(process.execPath, ["--require", path.join(dir, "tools", "kernelPreload.cjs"), "-e", "setTimeout(() => {}, 20000)"], { cwd: os.tmpdir(), stdio: "pipe" });
+    let output = "";
+    kernel.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    kernel.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the watcher starts with the process
+      for (let save = 1; save <= 3; save++) {
+        runAndSave(save);
+        let status = git("status", "--porcelain");
+        for (let waited = 0; status !== "" && waited < 8000; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          status = git("status", "--porcelain");
+        }
+        expect(status, `git status after save ${save}`).to.equal("");
+      }
+      expect(output, "the kernel's own output").to.equal("");
+    } finally {
+      kernel.kill();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -84,11 +84,14 @@ function checkKernel(): Finding {
   if (!kernel) return { ok: false, what: `kernel: no "tslab" kernel in ${path.join(dataDir, "kernels")}`, fix: "npm run kernel" };
   const here = kernel.spec.argv.some((a) => a.startsWith(path.join(ROOT, "node_modules")));
   const named = kernel.spec.display_name === KERNEL_DISPLAY_NAME;
+  const preloaded = kernel.spec.argv.includes(path.join(ROOT, "tools", "kernelPreload.cjs"));
   return {
-    ok: here && named,
-    what: here
-      ? `kernel: "tslab" (${kernel.spec.display_name}) runs this checkout's tslab`
-      : `kernel: "tslab" runs ${kernel.spec.argv.slice(0, 2).join(" ")}, not this checkout's tslab`,
+    ok: here && named && preloaded,
+    what: !here
+      ? `kernel: "tslab" runs ${kernel.spec.argv.slice(0, 2).join(" ")}, not this checkout's tslab`
+      : preloaded
+        ? `kernel: "tslab" (${kernel.spec.display_name}) runs this checkout's tslab`
+        : `kernel: "tslab" was registered by an older version of this project (saved notebooks would stay in git status)`,
     fix: "npm run kernel",
   };
 }

@@ -19,10 +19,21 @@ export function run(cmd: string, args: string[]): string | undefined {
   }
 }
 
-/** The kernel.json that starts this checkout's pinned tslab with this Node. */
+/**
+ * The kernel.json that starts this checkout's pinned tslab with this Node, with tools/kernelPreload.cjs loaded
+ * first (it keeps `git status` clean after a notebook is saved with outputs).
+ */
 export function kernelSpec(root: string = ROOT): { argv: string[]; display_name: string; language: string } {
   return {
-    argv: [process.execPath, path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    argv: [
+      process.execPath,
+      "--require",
+      path.join(root, "tools", "kernelPreload.cjs"),
+      path.join(root, "node_modules", "tslab", "bin", "tslab"),
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
   };

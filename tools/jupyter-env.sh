@@ -9,17 +9,13 @@ use_project_jupyter() {
   export JUPYTER_PLATFORM_DIRS=1
 }
 
-# Writes a tslab kernelspec named "tslab" (the name the notebooks ask for) into $1/kernels/tslab.
+# Writes the kernelspec `npm run kernel` registers (tools/frontEnds.ts), named "tslab" (the name the notebooks ask
+# for), into $1/kernels/tslab.
 write_kernelspec() {
   local dir="$1/kernels/tslab"
   mkdir -p "$dir"
-  cat > "$dir/kernel.json" <<JSON
-{
-  "argv": ["$(command -v node)", "$ROOT/node_modules/tslab/bin/tslab", "kernel", "--config-path", "{connection_file}"],
-  "display_name": "TypeScript (tslab, lecture 34)",
-  "language": "typescript"
-}
-JSON
+  (cd "$ROOT" && node -r ts-node/register/transpile-only -e \
+    'process.stdout.write(JSON.stringify(require("./tools/frontEnds").kernelSpec(), null, 2))') > "$dir/kernel.json"
 }
 
 # Prints what is missing for a real Jupyter run and returns 1, or returns 0 when Jupyter is there.
