@@ -191,6 +191,9 @@ describe("#6 grader scoring and report formats", () => {
     expect(score.maxPoints).to.equal(16);
     expect(score.ungraded).to.deep.equal(["R2.x given: helper"]);
     expect(tests.find((t) => t.name === "R2.3 (no tests ran)")).to.include({ status: "not run", points: 0 });
+    const report = (ungraded: string[]) => formatTable({ version: 1, points: 0, maxPoints: 16, tests: [], exercises: [{ ...score, ungraded }] });
+    expect(report(score.ungraded), "tests of given code carry no points by design: no line").not.to.include("not graded");
+    expect(report([...score.ungraded, "checks R2 stuff"])).to.include("(1 test(s) in these files name no requirement of this exercise and are not graded)");
     expect(tests.every((t) => ["name", "status", "requirement", "points", "message"].every((k) => k in t))).to.equal(true);
   });
 

@@ -23,7 +23,10 @@ export function formatTable(report: GradeReport): string {
       const tests = (ex.loadError ? "not loaded" : `${r.passed}/${r.tests} tests`).padEnd(12);
       lines.push(`  ${mark} ${r.requirement.padEnd(6)} ${tests} ${`${fmt(r.points)} / ${fmt(r.maxPoints)}`.padStart(12)}`);
     }
-    if (ex.ungraded.length > 0) lines.push(`  (${ex.ungraded.length} test(s) in these files name no requirement of this exercise and are not graded)`);
+    // Tests of given code ("R2.x given: …") carry no points by design; any other title naming no requirement is a
+    // test the instructor forgot to name.
+    const unnamed = ex.ungraded.filter((title) => !new RegExp(`^R${ex.id}\\.x given\\b`).test(title));
+    if (unnamed.length > 0) lines.push(`  (${unnamed.length} test(s) in these files name no requirement of this exercise and are not graded)`);
     lines.push("");
   }
   lines.push(`${"Total".padEnd(width - 12)}${`${fmt(report.points)} / ${fmt(report.maxPoints)}`.padStart(12)}`);
