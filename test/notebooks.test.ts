@@ -269,6 +269,17 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     expect((JSON.parse(strip(JSON.stringify(tagged))) as typeof tagged).cells[0].metadata).to.deep.equal({ tags: ["solution"], exercise_source: "x" });
   });
 
+  it("#13 a notebook as VS Code saves it (sorted keys, counts, outputs, kernel metadata) is stored unchanged", () => {
+    // 01-saved-by-vscode.ipynb: 01-as-stored.ipynb after running three cells, saved through VS Code 1.123's ipynb
+    // serializer (extensions/ipynb/src/serializers.ts: keys sorted, one-space indent, lines split, final newline).
+    const fixtures = path.join(ROOT, "test", "fixtures", "notebooks");
+    const stored = fs.readFileSync(path.join(fixtures, "01-as-stored.ipynb"), "utf8");
+    const saved = fs.readFileSync(path.join(fixtures, "01-saved-by-vscode.ipynb"), "utf8");
+    expect(saved, "the fixture has outputs").to.include('"output_type": "stream"');
+    expect(strip(stored), "the stored form is canonical").to.equal(stored);
+    expect(strip(saved)).to.equal(stored);
+  });
+
   /** A throwaway clone-like repository with the filter, the index refresher and the first notebook committed. */
   function gitRepo(): { dir: string; file: string; git(...args: string[]): string; runAndSave(run?: number): void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));

@@ -81,7 +81,7 @@ export function frontEnds(): FrontEnd[] {
     {
       name: "VS Code",
       version: code,
-      open: "code . notebooks/01-tiered-pipeline-context.ipynb   (then pick the kernel \"TypeScript (tslab, lecture 34)\")",
+      open: "code . notebooks/01-tiered-pipeline-context.ipynb   (trust the folder; Select Kernel ▸ Jupyter Kernel… ▸ \"TypeScript (tslab, lecture 34)\")",
       install: "install VS Code and its Jupyter extension (ms-toolsai.jupyter); it needs no Python",
     },
   ];

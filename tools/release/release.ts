@@ -19,6 +19,7 @@ export const INSTRUCTOR_ONLY = [
   "test/release.test.ts",
   "test/grader.test.ts",
   "test/fixtures/grader/",
+  "test/fixtures/notebooks/",
   "test/notebooks.test.ts",
   "test/grader-adversarial.test.ts",
   "tools/classroom/",
