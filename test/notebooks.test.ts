@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
+import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
 import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
@@ -223,6 +223,17 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     expect(example(stub, (l) => printed.push(l))).to.equal(undefined);
     expect(await example(async () => stub(), (l) => printed.push(l))).to.equal(undefined);
     expect(printed).to.deep.equal(Array(2).fill(`${EXAMPLE_PENDING} R2.3 OneOf.validate: not implemented yet (see the TODO(R2.3) comment)`));
+  });
+
+  it("#13 a check that reaches an unwritten stub prints ⏳ with its title and the stub, not ✘; a real failure prints ✘", async () => {
+    const printed: string[] = [];
+    check("R2.4 rejects a bad value", stub, (l) => printed.push(l));
+    await check("R2.4 rejects a bad value (async)", async () => stub(), (l) => printed.push(l));
+    check("R2.4 a wrong value", () => { throw new Error("expected 3, got 4"); }, (l) => printed.push(l));
+    const pending = `waits for a stub not written yet: R2.3 OneOf.validate: not implemented yet (see the TODO(R2.3) comment)`;
+    expect(printed[0]).to.equal(`${EXAMPLE_PENDING} R2.4 rejects a bad value\n    ${pending}`);
+    expect(printed[1]).to.equal(`${EXAMPLE_PENDING} R2.4 rejects a bad value (async)\n    ${pending}`);
+    expect(printed[2]).to.equal(`${CHECK_FAILED} R2.4 a wrong value\n    Error: expected 3, got 4`);
   });
 
   it("#13 any other error, thrown or rejected, prints ✘ with the error and its cause, and gives undefined", async () => {

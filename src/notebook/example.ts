@@ -1,13 +1,10 @@
 import { defaultLog, type Logger } from "../shared/Logger";
 import { CHECK_FAILED } from "./check";
+import { isNotImplemented, PENDING } from "./pending";
 import { formatError } from "./traceback";
 
 /** The mark an example prints when it reaches a stub that is not written yet. */
-export const EXAMPLE_PENDING = "⏳";
-
-function isNotImplemented(error: unknown): error is Error {
-  return error instanceof Error && error.name === "NotImplementedError";
-}
+export const EXAMPLE_PENDING = PENDING;
 
 /**
  * Runs a notebook example and never stops the notebook: when it reaches a stub that is not written yet (a
