@@ -1,5 +1,6 @@
 import { expect } from "./helpers/expect";
 import { execFileSync, spawn } from "node:child_process";
+import assert from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -122,7 +123,8 @@ describe("Notebooks run in-process with tslab's compiler and executor", function
           for (const [n, line] of out.entries()) {
             if (line.startsWith(CHECK_FAILED)) {
               const rest = out.slice(n + 1).join("\n");
-              expect(rest, `cell ${i}: ${line}`).to.match(/↻ .* still uses? the build from before the last reload: select the setup cell, then Run All Below/);
+              expect(rest, `cell ${i}: ${line}`).to.match(/↻ not run again since the last reload \(cells further down, or cells you skipped\): .*\. If this check uses them: select the setup cell, then Run All Below/);
+              expect(rest, `cell ${i}: the notebook helpers are never stale`).not.to.match(/\b(reloadLibrary|check|example)\b[,.]/);
             }
           }
         }
@@ -229,11 +231,22 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     const printed: string[] = [];
     check("R2.4 rejects a bad value", stub, (l) => printed.push(l));
     await check("R2.4 rejects a bad value (async)", async () => stub(), (l) => printed.push(l));
-    check("R2.4 a wrong value", () => { throw new Error("expected 3, got 4"); }, (l) => printed.push(l));
+    check("R2.4 a stub caught on the way", () => {
+      try {
+        stub();
+      } catch {
+        // the check goes on, and fails on what the stub did not do
+      }
+      assert.equal(1, 2);
+    }, (l) => printed.push(l));
+    check("R2.4 a wrong value", () => assert.equal(3, 4), (l) => printed.push(l));
+    check("R2.4 a bug", () => { throw new TypeError("x is undefined"); }, (l) => printed.push(l));
     const pending = `waits for a stub not written yet: R2.3 OneOf.validate: not implemented yet (see the TODO(R2.3) comment)`;
     expect(printed[0]).to.equal(`${EXAMPLE_PENDING} R2.4 rejects a bad value\n    ${pending}`);
     expect(printed[1]).to.equal(`${EXAMPLE_PENDING} R2.4 rejects a bad value (async)\n    ${pending}`);
-    expect(printed[2]).to.equal(`${CHECK_FAILED} R2.4 a wrong value\n    Error: expected 3, got 4`);
+    expect(printed[2]).to.equal(`${EXAMPLE_PENDING} R2.4 a stub caught on the way\n    ${pending}`);
+    expect(printed[3]).to.equal(`${CHECK_FAILED} R2.4 a wrong value\n    AssertionError: 3 == 4`);
+    expect(printed[4]).to.match(/^✘ R2\.4 a bug\n {4}TypeError: x is undefined\n {6}at /);
   });
 
   it("#13 any other error, thrown or rejected, prints ✘ with the error and its cause, and gives undefined", async () => {

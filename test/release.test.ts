@@ -78,6 +78,11 @@ describe("#6 student release: solution regions become stubs", () => {
     const pkg = JSON.parse(releaseFile("package.json", fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))!);
     expect(pkg.scripts).to.include.keys("start", "test", "grade", "watch");
     expect(pkg.scripts).to.not.include.keys("release", "teeth", "bench");
+    // The lock says whether the root package has install hooks: it must agree, or `npm install` rewrites it.
+    expect(pkg.scripts, "the release's install hooks").to.not.include.any.keys("preinstall", "install", "postinstall");
+    const lock = JSON.parse(releaseFile("package-lock.json", fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"))!);
+    expect(lock.packages[""], "the released lock's root package").to.not.have.property("hasInstallScript");
+    expect(lock.packages[""].devDependencies).to.deep.equal(pkg.devDependencies);
   });
 });
 

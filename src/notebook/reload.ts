@@ -19,19 +19,31 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Drops every module of `libraryDir` from Node's module cache and retires its exports (but the notebook helpers'). */
+/** The functions and classes a module exports. */
+function exportedFunctions(exported: unknown): Function[] {
+  const values = typeof exported === "object" && exported !== null ? Object.values(exported) : [exported];
+  return values.filter((value): value is Function => typeof value === "function");
+}
+
+/**
+ * Drops every module of `libraryDir` from Node's module cache and retires its exports, but not the notebook
+ * helpers (`reloadLibrary`, `check`, `example`), even where `dist/index.js` re-exports them.
+ */
 function forget(libraryDir: string, retired: WeakSet<object>): void {
   const prefix = libraryDir + path.sep;
-  const helpers = path.join(libraryDir, "notebook") + path.sep;
+  const helpersDir = path.join(libraryDir, "notebook") + path.sep;
+  const helpers = new Set<unknown>();
+  for (const [file, module] of Object.entries(require.cache)) {
+    if (file.startsWith(helpersDir) && module) for (const value of exportedFunctions(module.exports)) helpers.add(value);
+  }
   for (const [file, module] of Object.entries(require.cache)) {
     if (!file.startsWith(prefix) || !module) continue;
-    if (file.startsWith(helpers)) {
+    if (file.startsWith(helpersDir)) {
       delete require.cache[file];
       continue;
     }
-    const exported: unknown = module.exports;
-    for (const value of typeof exported === "object" && exported !== null ? Object.values(exported) : [exported]) {
-      if (typeof value !== "function") continue;
+    for (const value of exportedFunctions(module.exports)) {
+      if (helpers.has(value)) continue;
       retired.add(value);
       if (typeof value.prototype === "object" && value.prototype !== null) retired.add(value.prototype as object);
     }

@@ -3,7 +3,7 @@ import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from
 /** How to re-run the setup cell and everything below it, in each front end. */
 export const RUN_ALL_BELOW =
   "select the setup cell, then Run All Below (Notebook: Cell ▸ Run All Below; JupyterLab: Run ▸ Run Selected Cell " +
-  "and All Below; VS Code: the cell's ⋯ ▸ Execute Cell and Below)";
+  "and All Below; VS Code: the Execute Cell and Below button in the cell's toolbar)";
 
 /** Whether a value was made by the library: a class, a function or an instance of a library class. */
 export function isLibraryValue(value: unknown, retired: WeakSet<object>): boolean {
@@ -37,5 +37,5 @@ export function staleHint(failed: boolean, libraryDir: string = LIBRARY_DIR): st
   }
   const stale = failed ? staleNames() : [];
   if (stale.length === 0) return undefined;
-  return `↻ ${stale.join(", ")} still use${stale.length === 1 ? "s" : ""} the build from before the last reload: ${RUN_ALL_BELOW}.`;
+  return `↻ not run again since the last reload (cells further down, or cells you skipped): ${stale.join(", ")}. If this check uses them: ${RUN_ALL_BELOW}.`;
 }

@@ -44,7 +44,7 @@ export function formatError(error: unknown, root: string = path.dirname(LIBRARY_
     if (HIDDEN.some((pattern) => pattern.test(line))) continue;
     const shown = /evalmachine\.<anonymous>/.test(line)
       ? "  at (a notebook cell)"
-      : `  ${line.trim().split(root + path.sep).join("")}`;
+      : `  ${line.trim().replace(/^at Proxy\./, "at ").split(root + path.sep).join("")}`;
     if (frames.at(-1) !== shown) frames.push(shown);
   }
   const lines = [...header, ...frames];

@@ -73,6 +73,13 @@ export function releaseFile(file: string, text: string, regions: Region[] = []):
     for (const name of INSTRUCTOR_SCRIPTS) delete pkg.scripts[name];
     return `${JSON.stringify(pkg, null, 2)}\n`;
   }
+  if (file === "package-lock.json") {
+    // npm records whether the root package has install hooks; the release drops postinstall (and has no other, as
+    // test/release.test.ts checks), so a student's `npm install` would rewrite the lock file if it still said so.
+    const lock = JSON.parse(text) as { packages: Record<string, Record<string, unknown>> };
+    delete lock.packages[""].hasInstallScript;
+    return `${JSON.stringify(lock, null, 2)}\n`;
+  }
   if (/\/\/ BEGIN SOLUTION/.test(text) && /\.(ts|js)$/.test(file)) {
     throw new MarkerError(`${file}: solution regions are only allowed under src/ and in notebooks`);
   }
