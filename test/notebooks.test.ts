@@ -247,6 +247,18 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     expect(printed[2]).to.equal(`${EXAMPLE_PENDING} R2.4 a stub caught on the way\n    ${pending}`);
     expect(printed[3]).to.equal(`${CHECK_FAILED} R2.4 a wrong value\n    AssertionError: 3 == 4`);
     expect(printed[4]).to.match(/^✘ R2\.4 a bug\n {4}TypeError: x is undefined\n {6}at /);
+    // An example above reached a stub, and the check then fails on what it did not produce: ⏳ for that
+    // requirement's check only.
+    printed.length = 0;
+    example(stub, () => {});
+    check("R2.3 the example's result", () => assert.ok(undefined, "the example did not run"), (l) => printed.push(l));
+    example(stub, () => {});
+    check("R2.4 the example's result", () => assert.ok(undefined, "the example did not run"), (l) => printed.push(l));
+    expect(printed[0]).to.equal(`${EXAMPLE_PENDING} R2.3 the example's result\n    ${pending}`);
+    expect(printed[1]).to.equal(`${CHECK_FAILED} R2.4 the example's result\n    AssertionError: the example did not run`);
+    example(stub, () => {});
+    check("R2.5 builds on R2.3 (grading.json)", () => assert.ok(undefined, "the example did not run"), (l) => printed.push(l));
+    expect(printed[2]).to.equal(`${EXAMPLE_PENDING} R2.5 builds on R2.3 (grading.json)\n    ${pending}`);
   });
 
   it("#13 any other error, thrown or rejected, prints ✘ with the error and its cause, and gives undefined", async () => {

@@ -1,5 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
 import { STUBS_REACHED } from "../shared/NotImplementedError";
+import { LIBRARY_DIR } from "./libraryState";
 import { isNotImplemented, PENDING } from "./pending";
 import { staleHint } from "./staleness";
 import { formatError } from "./traceback";
@@ -10,23 +13,29 @@ export const CHECK_PASSED = "✔";
 export const CHECK_FAILED = "✘";
 
 /**
- * Starts collecting the stubs reached from now on (see `STUBS_REACHED`); the function it returns stops, puts the
- * global list back as it was plus those, and returns them.
+ * The requirements a requirement builds on, from grading.json's `prerequisites` (Rx.5 on Rx.1–Rx.4, …);
+ * none when the file is missing.
  */
-function stubsReachedBy(): () => string[] {
-  const reached = ((globalThis as { [STUBS_REACHED]?: string[] })[STUBS_REACHED] ??= []);
-  const earlier = reached.splice(0);
-  return () => {
-    const mine = reached.splice(0);
-    reached.push(...[...earlier, ...mine].slice(-10));
-    return mine;
-  };
+function prerequisites(requirement: string): string[] {
+  try {
+    const file = path.join(LIBRARY_DIR, "..", "grading.json");
+    const config = JSON.parse(fs.readFileSync(file, "utf8")) as { prerequisites?: Record<string, string[]> };
+    return config.prerequisites?.[requirement] ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Takes the stubs reached since the last take (see `STUBS_REACHED`), oldest first. */
+function takeStubsReached(): string[] {
+  return ((globalThis as { [STUBS_REACHED]?: string[] })[STUBS_REACHED] ??= []).splice(0);
 }
 
 /**
  * Runs one notebook check and prints a line with ✔ or ✘ instead of throwing, so the notebook keeps running. A check
- * that fails after reaching a stub not written yet (its own or another requirement's) prints ⏳ and names the stub;
- * a failure that is not an assertion shows the `src/*.ts` lines it went through. When the result may come from an
+ * that fails after reaching a stub not written yet (its own or another requirement's), or after the examples above
+ * it reached a stub of its own requirement or of one it builds on (grading.json), prints ⏳ and names the stub; a failure that is not an assertion shows
+ * the `src/*.ts` lines it went through. When the result may come from an
  * old build (rebuilt since the setup cell ran, or classes declared before the last reload), a line starting with ↻
  * says what to re-run.
  * @param title - starts with the requirement ID, like a test title: "R1.2 closes in reverse order"
@@ -41,14 +50,18 @@ export function check(title: string, fn: () => unknown, log: Logger = defaultLog
     const hint = staleHint(failed);
     return hint ? `${line}\n    ${hint}` : line;
   };
-  const stubs = stubsReachedBy();
+  // Stubs that the example cells above reached since the previous check ran, of this check's requirement or of
+  // one it builds on.
+  const requirement = /^R\d+\.\d+\b/.exec(title)?.[0];
+  const mine = requirement === undefined ? [] : [requirement, ...prerequisites(requirement)];
+  const above = takeStubsReached().filter((stub) => mine.some((r) => stub.startsWith(`${r} `)));
   const pass = (): void => {
-    stubs();
+    takeStubsReached();
     log(withHint(`${CHECK_PASSED} ${title}`, false));
   };
   const fail = (error: unknown): void => {
-    const reached = stubs();
-    const stub = isNotImplemented(error) ? error.message : reached[0];
+    const during = takeStubsReached();
+    const stub = isNotImplemented(error) ? error.message : (during[0] ?? above[0]);
     if (stub !== undefined) {
       log(withHint(`${PENDING} ${title}\n    waits for a stub not written yet: ${stub}`, false));
       return;
