@@ -1,11 +1,11 @@
 import { expect } from "./helpers/expect";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example } from "../src/notebook";
+import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example, reloadLibrary } from "../src/notebook";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
 import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
@@ -259,6 +259,22 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     example(stub, () => {});
     check("R2.5 builds on R2.3 (grading.json)", () => assert.ok(undefined, "the example did not run"), (l) => printed.push(l));
     expect(printed[2]).to.equal(`${EXAMPLE_PENDING} R2.5 builds on R2.3 (grading.json)\n    ${pending}`);
+    // Each stub is listed once and the newest are kept: many hits of one stub do not crowd out the next.
+    for (let i = 0; i < 12; i++) example(() => { throw new NotImplementedError("R1.1", "TieredPipelineContext.enter"); }, () => {});
+    example(stub, () => {});
+    check("R2.3 after many other stubs", () => assert.ok(undefined, "the example did not run"), (l) => printed.push(l));
+    expect(printed[3]).to.equal(`${EXAMPLE_PENDING} R2.3 after many other stubs\n    ${pending}`);
+    // A reload forgets the stubs of the old build: a check of the new build that fails is a ✘.
+    example(stub, () => {});
+    const library = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-lib-"));
+    fs.writeFileSync(path.join(library, "index.js"), "");
+    try {
+      reloadLibrary(() => {}, library);
+    } finally {
+      fs.rmSync(library, { recursive: true, force: true });
+    }
+    check("R2.3 written now, but wrong", () => assert.equal(3, 4), (l) => printed.push(l));
+    expect(printed[4]).to.equal(`${CHECK_FAILED} R2.3 written now, but wrong\n    AssertionError: 3 == 4`);
   });
 
   it("#13 any other error, thrown or rejected, prints ✘ with the error and its cause, and gives undefined", async () => {
@@ -358,6 +374,36 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
       runAndSave();
       execFileSync(process.execPath, ["tools/nbindex.cjs"], { cwd: dir });
       expect(git("status", "--porcelain")).to.equal(`M  notebooks/${notebooks[0]}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#13 the index refresh never changes what git would commit: busy lock, intent-to-add, assume-unchanged", () => {
+    const { dir, file, git, runAndSave } = gitRepo();
+    const nbindex = (...args: string[]) => spawnSync(process.execPath, ["tools/nbindex.cjs", ...args], { cwd: dir, encoding: "utf8" });
+    try {
+      runAndSave();
+      // Another git command holds the lock: the refresh gives up and touches nothing.
+      const index = fs.readFileSync(path.join(dir, ".git", "index"));
+      fs.writeFileSync(path.join(dir, ".git", "index.lock"), "");
+      const busy = nbindex();
+      expect(busy.status, busy.stdout + busy.stderr).to.equal(1);
+      expect(busy.stderr).to.include("another git command is using the index");
+      expect(fs.readFileSync(path.join(dir, ".git", "index")).equals(index), "the index after a busy refresh").to.equal(true);
+      expect(fs.existsSync(path.join(dir, ".git", "index.lock")), "the other command's lock").to.equal(true);
+      fs.rmSync(path.join(dir, ".git", "index.lock"));
+      // A notebook added with intent to add stays that way; an assume-unchanged one keeps its flag.
+      const added = path.join(dir, "notebooks", "new one é.ipynb");
+      fs.copyFileSync(file, added);
+      git("add", "-N", "--", added);
+      git("update-index", "--assume-unchanged", "--", file);
+      const tree = git("write-tree");
+      expect(nbindex().status).to.equal(0);
+      expect(git("write-tree"), "what a commit would record").to.equal(tree);
+      expect(git("ls-files", "-v", "--", file)).to.match(/^h /);
+      expect(git("status", "--porcelain", "--", added)).to.match(/^ A /);
+      expect(fs.existsSync(path.join(dir, ".git", "index.lock")), "no lock left behind").to.equal(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

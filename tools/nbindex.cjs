@@ -20,46 +20,66 @@ const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
 /** How long to wait after a save before touching the index: front ends write a notebook in several steps. */
 const SETTLE_MS = 400;
-/** How often to try when another git command holds the index lock. */
-const LOCK_ATTEMPTS = 6;
+/** How often the kernel tries while other git commands hold the index lock (waiting longer each time). */
+const BUSY_ATTEMPTS = 5;
 
-/** @param {string[]} args @returns {Promise<string>} git's stdout; rejects when git fails or is missing */
-function git(args) {
+/**
+ * @param {string[]} args @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<string>} git's stdout; rejects when git fails or is missing
+ */
+function git(args, env = process.env) {
   return new Promise((resolve, reject) => {
-    execFile("git", ["-C", ROOT, ...args], { encoding: "utf8", timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile("git", ["-C", ROOT, ...args], { encoding: "utf8", timeout: 20_000, env }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
 }
 
+/** The blob of an empty file: what `git add -N` (intent to add) records, never a notebook's content. */
+const EMPTY_BLOB = /^e69de29bb2d1d6434b8b29ae775ad8c2e48c5391|473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813$/;
+
 /**
- * Forgets the recorded stat data of these tracked notebooks, keeping their staged content; untracked files,
- * conflicted entries and a missing git or repository are skipped without a word.
+ * Forgets the recorded stat data of these tracked notebooks, keeping their staged content. It holds git's own
+ * index lock from reading the entries to writing them back, so no other git command can change them in between;
+ * when another git command holds the lock, it gives up (the next save tries again). Untracked files, conflicted
+ * entries, intent-to-add, assume-unchanged and skip-worktree entries, and a missing git or repository are skipped.
  * @param {string[]} files - notebook paths, absolute or relative to the project folder
- * @returns {Promise<string[]>} the project-relative paths whose entries were refreshed
+ * @returns {Promise<string[] | "busy">} the refreshed paths (from the repository's top), or "busy"
  */
 async function refresh(files) {
   const relative = files.map((f) => path.relative(ROOT, path.resolve(ROOT, f)).split(path.sep).join("/"));
-  let listing;
+  let index;
   try {
-    listing = await git(["ls-files", "--stage", "-z", "--", ...relative]);
+    index = path.resolve(ROOT, (await git(["rev-parse", "--git-path", "index"])).trim());
   } catch {
     return [];
   }
-  const entries = listing
-    .split("\0")
-    .filter(Boolean)
-    .map((line) => /^(\d+) ([0-9a-f]+) (\d)\t(.*)$/s.exec(line))
-    .filter((m) => m !== null && m[3] === "0");
-  if (entries.length === 0) return [];
-  const args = entries.flatMap((m) => ["--cacheinfo", `${m?.[1]},${m?.[2]},${m?.[4]}`]);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await git(["update-index", ...args]);
-      return entries.map((m) => String(m?.[4]));
-    } catch {
-      // Another git command (an editor's `git status`, say) holds the index lock: try again a little later.
-      if (attempt === LOCK_ATTEMPTS) return [];
-      await new Promise((resolve) => setTimeout(resolve, 150 * attempt).unref());
-    }
+  const lock = `${index}.lock`;
+  const scratch = `${index}.nbindex`;
+  let held;
+  try {
+    held = fs.openSync(lock, "wx");
+  } catch {
+    return "busy";
+  }
+  try {
+    if (!fs.existsSync(index)) return [];
+    fs.copyFileSync(index, scratch);
+    const env = { ...process.env, GIT_INDEX_FILE: scratch };
+    const listing = await git(["ls-files", "--stage", "-v", "--full-name", "-z", "--", ...relative], env);
+    const entries = listing
+      .split("\0")
+      .map((line) => /^(\S) (\d+) ([0-9a-f]+) (\d)\t(.*)$/s.exec(line))
+      .filter((m) => m !== null && m[1] === "H" && m[4] === "0" && !EMPTY_BLOB.test(m[3]))
+      .map((m) => ({ mode: String(m?.[2]), blob: String(m?.[3]), file: String(m?.[5]) }));
+    if (entries.length === 0) return [];
+    await git(["update-index", ...entries.flatMap((e) => ["--cacheinfo", `${e.mode},${e.blob},${e.file}`])], env);
+    fs.renameSync(scratch, index); // still under the lock, as git itself commits an index
+    return entries.map((e) => e.file);
+  } catch {
+    return [];
+  } finally {
+    fs.closeSync(held);
+    fs.rmSync(scratch, { force: true });
+    fs.rmSync(lock, { force: true });
   }
 }
 
@@ -73,16 +93,20 @@ function watch() {
   const pending = new Map();
   let watcher;
   try {
-    watcher = fs.watch(NOTEBOOKS, { persistent: false }, (_event, name) => {
-      const file = String(name ?? "");
-      if (!file.endsWith(".ipynb") || file.startsWith(".")) return;
+    /** @param {string} file @param {number} attempt */
+    const schedule = (file, attempt) => {
       clearTimeout(pending.get(file));
-      const timer = setTimeout(() => {
+      const timer = setTimeout(async () => {
         pending.delete(file);
-        void refresh([path.join(NOTEBOOKS, file)]);
-      }, SETTLE_MS);
+        // An editor's `git status` often holds the index lock right after a save: each try reads afresh.
+        if ((await refresh([path.join(NOTEBOOKS, file)])) === "busy" && attempt < BUSY_ATTEMPTS) schedule(file, attempt + 1);
+      }, SETTLE_MS * attempt);
       timer.unref();
       pending.set(file, timer);
+    };
+    watcher = fs.watch(NOTEBOOKS, { persistent: false }, (_event, name) => {
+      const file = String(name ?? "");
+      if (file.endsWith(".ipynb") && !file.startsWith(".")) schedule(file, 1);
     });
     watcher.on("error", () => watcher?.close());
   } catch {
@@ -96,8 +120,15 @@ function watch() {
 
 if (require.main === module) {
   const named = process.argv.slice(2);
-  const files = named.length > 0 ? named : fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).map((f) => path.join(NOTEBOOKS, f));
-  void refresh(files).then((done) => console.log(done.length > 0 ? `git index refreshed: ${done.join(", ")}` : "no tracked notebook to refresh"));
+  const files = named.length > 0 ? named : fs.existsSync(NOTEBOOKS) ? fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).map((f) => path.join(NOTEBOOKS, f)) : [];
+  void refresh(files).then((done) => {
+    if (done === "busy") {
+      console.error("another git command is using the index (.git/index.lock exists): try again in a moment");
+      process.exitCode = 1;
+    } else {
+      console.log(done.length > 0 ? `git index refreshed: ${done.join(", ")}` : "no tracked notebook to refresh");
+    }
+  });
 }
 
 module.exports = { refresh, watch };

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
-import { STUBS_REACHED } from "../shared/NotImplementedError";
+import { stubsReached } from "../shared/NotImplementedError";
 import { LIBRARY_DIR } from "./libraryState";
 import { isNotImplemented, PENDING } from "./pending";
 import { staleHint } from "./staleness";
@@ -26,9 +26,9 @@ function prerequisites(requirement: string): string[] {
   }
 }
 
-/** Takes the stubs reached since the last take (see `STUBS_REACHED`), oldest first. */
+/** Takes the stubs reached since the last take (or the last reload), oldest first. */
 function takeStubsReached(): string[] {
-  return ((globalThis as { [STUBS_REACHED]?: string[] })[STUBS_REACHED] ??= []).splice(0);
+  return stubsReached().splice(0);
 }
 
 /**
@@ -52,7 +52,7 @@ export function check(title: string, fn: () => unknown, log: Logger = defaultLog
   };
   // Stubs that the example cells above reached since the previous check ran, of this check's requirement or of
   // one it builds on.
-  const requirement = /^R\d+\.\d+\b/.exec(title)?.[0];
+  const requirement = /^R\d+\.\d+(?=\s|$)/.exec(title)?.[0];
   const mine = requirement === undefined ? [] : [requirement, ...prerequisites(requirement)];
   const above = takeStubsReached().filter((stub) => mine.some((r) => stub.startsWith(`${r} `)));
   const pass = (): void => {
@@ -63,7 +63,7 @@ export function check(title: string, fn: () => unknown, log: Logger = defaultLog
     const during = takeStubsReached();
     const stub = isNotImplemented(error) ? error.message : (during[0] ?? above[0]);
     if (stub !== undefined) {
-      log(withHint(`${PENDING} ${title}\n    waits for a stub not written yet: ${stub}`, false));
+      log(withHint(`${PENDING} ${title}\n    waits for a stub not written yet: ${stub}`, true));
       return;
     }
     const lines = error instanceof Error && error.name !== "AssertionError" ? formatError(error) : [error instanceof Error ? `${error.name}: ${error.message}` : String(error)];

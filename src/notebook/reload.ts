@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
+import { stubsReached } from "../shared/NotImplementedError";
 import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from "./libraryState";
 import { isLibraryValue, RUN_ALL_BELOW } from "./staleness";
 import { installSourceMaps } from "./traceback";
@@ -71,6 +72,7 @@ export function reloadLibrary(log: Logger = defaultLog, libraryDir: string = LIB
     log(`⚠ src/ changed at ${clockTime(sources)}, after the last build (${clockTime(built)}): run npm run build (or keep npm run build:watch running), then run this cell again.`);
   }
   if (loaded !== undefined && built <= loaded) return "unchanged";
+  stubsReached().splice(0); // stubs of the old build are no reason for a check of the new one to wait
   forget(libraryDir, state.retired);
   state.loadedBuild.set(libraryDir, built);
   if (loaded === undefined) return "loaded";
