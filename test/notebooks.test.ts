@@ -1,11 +1,13 @@
 import { expect } from "./helpers/expect";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import assert from "node:assert";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example, reloadLibrary } from "../src/notebook";
+import { buildProblems } from "../src/notebook/buildCheck";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
 import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
@@ -285,6 +287,52 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     expect(printed[0]).to.match(/^✘ the example stopped: TypeError: a real bug\n/);
     expect(printed[0]).to.match(/\n {2}caused by RangeError: the first one/);
     expect(printed[1]).to.equal(`${CHECK_FAILED} the example stopped: "not an Error" (thrown, not an Error)`);
+  });
+});
+
+describe("#13 the setup cell's build check (src/ against dist/.tsbuildinfo)", () => {
+  let root: string;
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  const buildInfo = (extra: object = {}) =>
+    write("dist/.tsbuildinfo", JSON.stringify({ fileNames: ["../src/a.ts", "../src/ex/b.ts"], fileInfos: [{ version: sha("const a = 1;\n"), signature: "x" }, sha("let b = 2;\n")], ...extra }));
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-build-"));
+    write("src/a.ts", "const a = 1;\n");
+    write("src/ex/b.ts", "let b = 2;\n");
+    buildInfo();
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const problems = () => buildProblems(path.join(root, "dist")).map((p) => p.text);
+
+  it("#13 nothing to say when src/ is what the last build compiled, even after a save that changed nothing", () => {
+    expect(problems()).to.deep.equal([]);
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(root, "src", "a.ts"), later, later);
+    expect(problems()).to.deep.equal([]);
+  });
+
+  it("#13 names the files changed or added since the last build", () => {
+    write("src/ex/b.ts", "let b = 3;\n");
+    write("src/new.ts", "export {};\n");
+    expect(problems()).to.deep.equal(["src/ex/b.ts, src/new.ts changed after the last build"]);
+  });
+
+  it("#13 reports the type errors the last build emitted JavaScript despite, with the first one's file and line", () => {
+    write("src/ex/b.ts", "let b = 2;\nconst c: number = 'x';\n");
+    buildInfo({
+      fileInfos: [sha("const a = 1;\n"), sha("let b = 2;\nconst c: number = 'x';\n")],
+      semanticDiagnosticsPerFile: [1, [2, [{ start: 17, length: 1, code: 2322, category: 1, messageText: "Type 'string' is not assignable to type 'number'." }]]],
+    });
+    expect(problems()).to.deep.equal(["the last build reported 1 type error (first: src/ex/b.ts:2 Type 'string' is not assignable to type 'number'.)"]);
+  });
+
+  it("#13 says nothing without a build record (no incremental build yet)", () => {
+    fs.rmSync(path.join(root, "dist", ".tsbuildinfo"));
+    expect(problems()).to.deep.equal([]);
   });
 });
 

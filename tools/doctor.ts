@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildProblems } from "../src/notebook/buildCheck";
 import { frontEnds, KERNEL_DISPLAY_NAME, registeredKernel, ROOT, run, userDataDir } from "./frontEnds";
 
 /** One environment check: what was found, and the command that fixes it. */
@@ -7,15 +8,6 @@ interface Finding {
   ok: boolean;
   what: string;
   fix?: string;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
 }
 
 function version(pkg: string): string | undefined {
@@ -59,11 +51,11 @@ function checkTscCommand(): Finding {
 function checkBuild(): Finding {
   const built = path.join(ROOT, "dist", "index.js");
   if (!fs.existsSync(built)) return { ok: false, what: "build: dist/ is missing", fix: "npm run build" };
-  // An incremental build rewrites only the outputs of changed files, so compare against the newest output.
-  const stale = newestMtime(path.join(ROOT, "src")) > newestMtime(path.join(ROOT, "dist"));
+  // The same check the notebooks' setup cell makes: src/ content against what the last build compiled.
+  const problems = buildProblems(path.join(ROOT, "dist")).map((p) => p.text);
   return {
-    ok: !stale,
-    what: stale ? "build: src/ changed after the last build; notebooks still see the old code" : "build: dist/ is current",
+    ok: problems.length === 0,
+    what: problems.length > 0 ? `build: ${problems.join("; ")}` : "build: dist/ is current",
     fix: "npm run build (or keep npm run build:watch running), then in the notebook select the setup cell and Run All Below",
   };
 }

@@ -1,24 +1,13 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
 import { stubsReached } from "../shared/NotImplementedError";
 import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from "./libraryState";
 import { isLibraryValue, RUN_ALL_BELOW } from "./staleness";
+import { buildProblems } from "./buildCheck";
 import { installSourceMaps } from "./traceback";
 
 /** What one run of the setup cell did. */
 export type ReloadOutcome = "loaded" | "reloaded" | "unchanged";
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  if (!fs.existsSync(dir)) return 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 /** The functions and classes a module exports. */
 function exportedFunctions(exported: unknown): Function[] {
@@ -67,10 +56,7 @@ export function reloadLibrary(log: Logger = defaultLog, libraryDir: string = LIB
   const state = libraryState();
   const built = newestBuild(libraryDir);
   const loaded = state.loadedBuild.get(libraryDir);
-  const sources = newestSource(path.join(libraryDir, "..", "src"));
-  if (sources > built && built > 0) {
-    log(`⚠ src/ changed at ${clockTime(sources)}, after the last build (${clockTime(built)}): run npm run build (or keep npm run build:watch running), then run this cell again.`);
-  }
+  for (const problem of buildProblems(libraryDir)) log(`⚠ ${problem.text}: ${problem.advice}.`);
   if (loaded !== undefined && built <= loaded) return "unchanged";
   stubsReached().splice(0); // stubs of the old build are no reason for a check of the new one to wait
   forget(libraryDir, state.retired);

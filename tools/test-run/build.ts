@@ -1,27 +1,18 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildProblems } from "../../src/notebook/buildCheck";
 
-/** The newest modification time of any file under `dir` (0 when it does not exist). */
-function newestMtime(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name);
-    newest = Math.max(newest, fs.statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Whether dist/ is newer than every file under src/ and the build config and had no errors, so a build would change nothing. */
+/**
+ * Whether dist/ is the error-free build of the current src/ (by content, as the notebooks check) and newer than the
+ * build config, so a build would change nothing. After type errors it builds again, so they are shown again.
+ */
 export function distUpToDate(root: string): boolean {
   const info = path.join(root, "dist", ".tsbuildinfo");
   if (!fs.existsSync(info)) return false;
   const built = fs.statSync(info).mtimeMs;
-  // The last build reported errors ("category":1 diagnostics): build again so they are shown again.
-  if (fs.readFileSync(info, "utf8").includes('"category":1')) return false;
-  return newestMtime(path.join(root, "src")) < built && ["tsconfig.json", "tsconfig.build.json"].every((f) => !fs.existsSync(path.join(root, f)) || fs.statSync(path.join(root, f)).mtimeMs < built);
+  if (buildProblems(path.join(root, "dist")).length > 0) return false;
+  return ["tsconfig.json", "tsconfig.build.json"].every((f) => !fs.existsSync(path.join(root, f)) || fs.statSync(path.join(root, f)).mtimeMs < built);
 }
 
 /**
