@@ -52,6 +52,35 @@ const problems = (runs: CellRun[]) => lines(runs).filter((l) => l.startsWith(CHE
 const failedCell = (runs: CellRun[]) => runs.find((r) => !r.ok);
 const describeFailure = (r: CellRun) => `cell ${r.index} failed:\n${r.source}\n---\n${r.output}`;
 
+/**
+ * Runs cells through tslab's executor in a plain `node` process, as the kernel does (no ts-node), in the sandbox
+ * `dir`'s notebooks/ folder; returns what each cell printed ("<failed>" first when the cell did not run).
+ */
+function kernelRun(dir: string, cells: string[]): string[] {
+  const driver = `
+    const [root, nbDir, cells] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
+    const { createConverter } = require(root + "/node_modules/tslab/dist/converter");
+    const { createExecutor } = require(root + "/node_modules/tslab/dist/executor");
+    let out = [];
+    const sink = { log: (...a) => out.push(a.join(" ")), error: (...a) => out.push(a.map((x) => (x && x.stack) || String(x)).join(" ")) };
+    console.log = sink.log;
+    process.chdir(nbDir);
+    const node = createConverter({ isJS: false, isBrowser: false });
+    const executor = createExecutor(nbDir, { node, browser: node, close: () => node.close() }, sink);
+    (async () => {
+      const cellsOut = [];
+      for (const cell of cells) {
+        out = [];
+        const ok = await executor.execute(cell);
+        cellsOut.push((ok ? "" : "<failed>") + out.join("\\n"));
+      }
+      executor.close();
+      process.stdout.write(JSON.stringify(cellsOut));
+    })();`;
+  const stdout = execFileSync(process.execPath, ["-e", driver, ROOT, path.join(dir, "notebooks"), JSON.stringify(cells)], { encoding: "utf8" });
+  return JSON.parse(stdout) as string[];
+}
+
 describe("Notebooks run in-process with tslab's compiler and executor", function () {
   this.timeout(120000);
   let dir: string;
@@ -125,7 +154,7 @@ describe("Notebooks run in-process with tslab's compiler and executor", function
           for (const [n, line] of out.entries()) {
             if (line.startsWith(CHECK_FAILED)) {
               const rest = out.slice(n + 1).join("\n");
-              expect(rest, `cell ${i}: ${line}`).to.match(/↻ not run again since the last reload \(cells further down, or cells you skipped\): .*\. If this check uses them: select the setup cell, then Run All Below/);
+              expect(rest, `cell ${i}: ${line}`).to.match(/↻ this check used .+, from cells not run again since the last reload: select the setup cell, then Run All Below/);
               expect(rest, `cell ${i}: the notebook helpers are never stale`).not.to.match(/\b(reloadLibrary|check|example)\b[,.]/);
             }
           }
@@ -135,6 +164,36 @@ describe("Notebooks run in-process with tslab's compiler and executor", function
       });
     });
   }
+});
+
+describe("#13 ↻ lines name only what a check used from cells not run again since the reload", function () {
+  this.timeout(60000);
+  const setup = 'import { reloadLibrary } from "../dist/notebook/reload";\nreloadLibrary();\nimport { check } from "../dist";\nimport assert from "node:assert";';
+  const early = "let early = 1;";
+  const probe = 'check("R0.1 fails on written code", () => assert.equal(early, 2));';
+  const later = "let later = 3;";
+  /** `npm run build`, simulated: the library's newest file is newer than before. */
+  const rebuild = 'import * as fs from "node:fs";\n{ const t = new Date(Date.now() + 5000 * ((globalThis as any).n = ((globalThis as any).n ?? 0) + 1)); fs.utimesSync("../dist/index.js", t, t); }';
+  const failed = "✘ R0.1 fails on written code\n    AssertionError: 1 == 2";
+  let out: string[];
+  before(() => {
+    const dir = sandbox();
+    try {
+      out = kernelRun(dir, [setup, early, probe, later, rebuild, setup, early, probe, later, rebuild, setup, probe, early, probe]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#13 a check that fails during Run All Below after a rebuild gets no ↻ line for cells further down", () => {
+    expect(out[5]).to.match(/^↻ loaded the library built at/);
+    expect(out[7]).to.equal(failed);
+  });
+
+  it("#13 the same check run alone after the setup cell names the name it read from a cell not run again", () => {
+    expect(out[11]).to.match(/^✘ R0\.1 fails on written code\n {4}AssertionError: 1 == 2\n {4}↻ this check used early, from cells not run again since the last reload: select the setup cell/);
+    expect(out[13], "after its cell ran again").to.equal(failed);
+  });
 });
 
 describe("#13 source-mapped tracebacks in the kernel", function () {
@@ -165,26 +224,7 @@ describe("#13 source-mapped tracebacks in the kernel", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs cells through tslab's executor in a plain `node` process, as the kernel does (no ts-node). */
-  function kernel(cells: string[]): string[] {
-    const driver = `
-      const [root, nbDir, cells] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
-      const { createConverter } = require(root + "/node_modules/tslab/dist/converter");
-      const { createExecutor } = require(root + "/node_modules/tslab/dist/executor");
-      const out = [];
-      const sink = { log: (...a) => out.push(a.join(" ")), error: (...a) => out.push(a.map((x) => (x && x.stack) || String(x)).join(" ")) };
-      console.log = sink.log;
-      process.chdir(nbDir);
-      const node = createConverter({ isJS: false, isBrowser: false });
-      const executor = createExecutor(nbDir, { node, browser: node, close: () => node.close() }, sink);
-      (async () => {
-        for (const cell of cells) out.push("<cell ok=" + (await executor.execute(cell)) + ">");
-        executor.close();
-        process.stdout.write(JSON.stringify(out));
-      })();`;
-    const stdout = execFileSync(process.execPath, ["-e", driver, ROOT, path.join(dir, "notebooks"), JSON.stringify(cells)], { encoding: "utf8" });
-    return (JSON.parse(stdout) as string[]).flatMap((l) => l.split("\n"));
-  }
+  const kernel = (cells: string[]): string[] => kernelRun(dir, cells).flatMap((out, i) => [...(out === "" ? [] : out.split("\n")), `<cell ok=${!out.startsWith("<failed>")}>`]);
 
   it("#13 a planted bug's traceback names the .ts file and line first, and the cells below still run", () => {
     const setup = codeCells(path.join(dir, "notebooks", notebooks[0]))[0];

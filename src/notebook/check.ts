@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
 import { stubsReached } from "../shared/NotImplementedError";
-import { LIBRARY_DIR } from "./libraryState";
+import { LIBRARY_DIR, libraryState } from "./libraryState";
 import { isNotImplemented, PENDING } from "./pending";
 import { staleHint } from "./staleness";
 import { formatError } from "./traceback";
@@ -46,8 +46,10 @@ function takeStubsReached(): string[] {
  * check("R1.1 enter returns the context", () => assert.equal(ctx.enter(), ctx));
  */
 export function check(title: string, fn: () => unknown, log: Logger = defaultLog): void | Promise<void> {
+  const { staleReads } = libraryState();
+  staleReads.clear();
   const withHint = (line: string, failed: boolean): string => {
-    const hint = staleHint(failed);
+    const hint = staleHint(failed ? [...staleReads] : []);
     return hint ? `${line}\n    ${hint}` : line;
   };
   // Stubs that the example cells above reached since the previous check ran, of this check's requirement or of

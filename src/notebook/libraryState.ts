@@ -8,10 +8,8 @@ export const LIBRARY_DIR = path.resolve(__dirname, "..");
 export interface LibraryState {
   /** The newest `.js` file's mtime per library folder when the setup cell last loaded it. */
   loadedBuild: Map<string, number>;
-  /** Classes, functions and prototypes of builds that were replaced by a reload. */
-  retired: WeakSet<object>;
-  /** Notebook names (tslab's cell exports) that held library values when the library was last reloaded. */
-  before: Map<string, unknown>;
+  /** Names declared before the last reload, and not since, that code read since the last check started. */
+  staleReads: Set<string>;
 }
 
 const KEY = Symbol.for("lecture34.notebook.library");
@@ -19,7 +17,8 @@ const KEY = Symbol.for("lecture34.notebook.library");
 /** Returns the state shared by every build of this module loaded into the kernel. */
 export function libraryState(): LibraryState {
   const holder = globalThis as { [KEY]?: LibraryState };
-  holder[KEY] ??= { loadedBuild: new Map(), retired: new WeakSet(), before: new Map() };
+  holder[KEY] ??= { loadedBuild: new Map(), staleReads: new Set() };
+  holder[KEY].staleReads ??= new Set(); // a kernel that ran an older build of this module
   return holder[KEY];
 }
 
