@@ -497,16 +497,17 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     }
   });
 
-  it("#13 a kernel started with tools/kernelPreload.cjs keeps git status clean after each save", async () => {
+  it("#13 a kernel started with tools/kernelPreload.cjs keeps git status clean after each save, and after one made before it started", async () => {
     const { dir, git, runAndSave } = gitRepo();
+    runAndSave(7); // saved while no kernel ran: the kernel refreshes it when it starts
+    expect(git("status", "--porcelain"), "before the kernel starts").not.to.equal("");
     const kernel = spawn(process.execPath, ["--require", path.join(dir, "tools", "kernelPreload.cjs"), "-e", "setTimeout(() => {}, 20000)"], { cwd: os.tmpdir(), stdio: "pipe" });
     let output = "";
     kernel.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     kernel.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the watcher starts with the process
-      for (let save = 1; save <= 3; save++) {
-        runAndSave(save);
+      for (let save = 0; save <= 3; save++) {
+        if (save > 0) runAndSave(save);
         let status = git("status", "--porcelain");
         for (let waited = 0; status !== "" && waited < 8000; waited += 100) {
           await new Promise((resolve) => setTimeout(resolve, 100));

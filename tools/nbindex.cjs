@@ -84,8 +84,8 @@ async function refresh(files) {
 }
 
 /**
- * Refreshes each notebook of notebooks/ shortly after it changes, for as long as the process lives, without
- * keeping it alive.
+ * Refreshes each notebook of notebooks/ once shortly after the process starts, then shortly after each change, for
+ * as long as the process lives, without keeping it alive.
  * @returns {() => void} stops watching
  */
 function watch() {
@@ -109,6 +109,8 @@ function watch() {
       if (file.endsWith(".ipynb") && !file.startsWith(".")) schedule(file, 1);
     });
     watcher.on("error", () => watcher?.close());
+    // Notebooks saved while no kernel ran (an autosave after Close and Halt, say) are refreshed when one starts.
+    for (const file of fs.readdirSync(NOTEBOOKS)) if (file.endsWith(".ipynb") && !file.startsWith(".")) schedule(file, 1);
   } catch {
     return () => {};
   }
