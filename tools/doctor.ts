@@ -80,7 +80,7 @@ function checkKernel(): Finding {
   return {
     ok: here && named && preloaded,
     what: !here
-      ? `kernel: "tslab" runs ${kernel.spec.argv.slice(0, 2).join(" ")}, not this checkout's tslab`
+      ? `kernel: "tslab" runs ${kernel.spec.argv.find((a) => /tslab/.test(a)) ?? kernel.spec.argv.join(" ")}, not this checkout's tslab`
       : preloaded
         ? `kernel: "tslab" (${kernel.spec.display_name}) runs this checkout's tslab`
         : `kernel: "tslab" was registered by an older version of this project (saved notebooks would stay in git status)`,
