@@ -38,6 +38,6 @@ export function reloadLibrary(log: Logger = defaultLog, libraryDir: string = LIB
   if (loaded === undefined) return "loaded";
   // Every name the cells declared so far holds a value of the old build or made with it, until its cell runs again.
   watchStaleNames(new Map(Object.entries(notebookNames())));
-  log(`↻ loaded the library built at ${clockTime(built)}; the cells below use it as they run again (Run All Below from here does that).`);
+  log(`↻ loaded the library built at ${clockTime(built)}; the cells below use it as they run again (Run All Below, or Execute Cell and Below in VS Code, from here does that).`);
   return "reloaded";
 }
