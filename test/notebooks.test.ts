@@ -492,16 +492,25 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
       expect(git("ls-files", "-v", "--", file)).to.match(/^h /);
       expect(git("status", "--porcelain", "--", added)).to.match(/^ A /);
       expect(fs.existsSync(path.join(dir, ".git", "index.lock")), "no lock left behind").to.equal(false);
+      // A notebook git stores without the nbstrip filter is none of its business.
+      fs.appendFileSync(path.join(dir, ".gitattributes"), "notebooks/raw.ipynb -filter\n");
+      const raw = path.join(dir, "notebooks", "raw.ipynb");
+      fs.writeFileSync(raw, "{}\n");
+      git("add", "--", raw, ".gitattributes");
+      fs.writeFileSync(raw, '{"x": 1}\n');
+      expect(nbindex("notebooks/raw.ipynb").stdout).to.equal("no tracked notebook to refresh\n");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("#13 a kernel started with tools/kernelPreload.cjs keeps git status clean after each save, and after one made before it started", async () => {
+  it("#13 a kernel started with tools/kernelPreload.cjs (any checkout's) keeps its folder's git status clean after each save, and after one made before it started", async () => {
     const { dir, git, runAndSave } = gitRepo();
     runAndSave(7); // saved while no kernel ran: the kernel refreshes it when it starts
     expect(git("status", "--porcelain"), "before the kernel starts").not.to.equal("");
-    const kernel = spawn(process.execPath, ["--require", path.join(dir, "tools", "kernelPreload.cjs"), "-e", "setTimeout(() => {}, 20000)"], { cwd: os.tmpdir(), stdio: "pipe" });
+    // The kernel runs in the notebook's folder, as front ends start it, from another checkout's registration.
+    const other = gitRepo();
+    const kernel = spawn(process.execPath, ["--require", path.join(other.dir, "tools", "kernelPreload.cjs"), "-e", "setTimeout(() => {}, 20000)"], { cwd: path.join(dir, "notebooks"), stdio: "pipe" });
     let output = "";
     kernel.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     kernel.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -519,6 +528,7 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     } finally {
       kernel.kill();
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(other.dir, { recursive: true, force: true });
     }
   });
 });
