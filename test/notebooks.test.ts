@@ -289,6 +289,8 @@ describe("#6 example(): notebooks run to the end with unwritten stubs and real b
     expect(printed[2]).to.equal(`${EXAMPLE_PENDING} R2.4 a stub caught on the way\n    ${pending}`);
     expect(printed[3]).to.equal(`${CHECK_FAILED} R2.4 a wrong value\n    AssertionError: 3 == 4`);
     expect(printed[4]).to.match(/^✘ R2\.4 a bug\n {4}TypeError: x is undefined\n {6}at /);
+    check("R2.4 the wrong error", () => assert.throws(() => { throw new TypeError("planted"); }, /out of range/), (l) => printed.push(l));
+    expect(printed[5]).to.match(/^✘ R2\.4 the wrong error\n {4}AssertionError: The input did not match the regular expression \/out of range\/\. Input:\n[^]*\n {4}what was thrown came from:\n {6}at /);
     // An example above reached a stub, and the check then fails on what it did not produce: ⏳ for that
     // requirement's check only.
     printed.length = 0;

@@ -69,6 +69,12 @@ export function check(title: string, fn: () => unknown, log: Logger = defaultLog
       return;
     }
     const lines = error instanceof Error && error.name !== "AssertionError" ? formatError(error) : [error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
+    // An assertion about a thrown error (assert.throws) that got another error: show where that one came from.
+    const actual = (error as { actual?: unknown } | undefined)?.actual;
+    if (error instanceof Error && error.name === "AssertionError" && actual instanceof Error && actual.name !== "AssertionError") {
+      const [, ...frames] = formatError(actual);
+      if (frames.some((f) => !f.includes("(a notebook cell)"))) lines.push(`what was thrown came from:`, ...frames);
+    }
     log(withHint(`${CHECK_FAILED} ${title}\n    ${lines.join("\n").split("\n").join("\n    ")}`, true));
   };
   try {
