@@ -34,7 +34,7 @@ function git(dir, args, env = process.env) {
 }
 
 /** The blob of an empty file: what `git add -N` (intent to add) records, never a notebook's content. */
-const EMPTY_BLOB = /^e69de29bb2d1d6434b8b29ae775ad8c2e48c5391|473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813$/;
+const EMPTY_BLOB = /^(e69de29bb2d1d6434b8b29ae775ad8c2e48c5391|473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813)$/;
 
 /**
  * Forgets the recorded stat data of these tracked notebooks, keeping their staged content. It holds git's own
@@ -110,8 +110,10 @@ async function refresh(files) {
   return busy && done.length === 0 ? "busy" : done;
 }
 
-/** The notebooks' folder a kernel serves: its working folder when that holds notebooks (Jupyter and VS Code start
- * a kernel in the notebook's folder, whichever checkout registered it), otherwise this project's notebooks/. */
+/**
+ * The notebooks' folder a kernel serves: its working folder when that holds notebooks (Jupyter and VS Code start a
+ * kernel in the notebook's folder, whichever checkout registered it), otherwise this project's notebooks/.
+ */
 function kernelNotebooks() {
   try {
     if (fs.readdirSync(process.cwd()).some((f) => f.endsWith(".ipynb"))) return process.cwd();

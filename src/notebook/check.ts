@@ -34,9 +34,9 @@ function takeStubsReached(): string[] {
 /**
  * Runs one notebook check and prints a line with ✔ or ✘ instead of throwing, so the notebook keeps running. A check
  * that fails after reaching a stub not written yet (its own or another requirement's), or after the examples above
- * it reached a stub of its own requirement or of one it builds on (grading.json), prints ⏳ and names the stub; a failure that is not an assertion shows
- * the `src/*.ts` lines it went through. When the result may come from an
- * old build (rebuilt since the setup cell ran, or classes declared before the last reload), a line starting with ↻
+ * it reached a stub of its own requirement or of one it builds on (grading.json), prints ⏳ and names the stub. A
+ * failure that is not an assertion shows the `src/*.ts` lines it went through. When a failure may come from an old
+ * build (rebuilt since the setup cell ran, or names read from cells not run again since), a line starting with ↻
  * says what to re-run.
  * @param title - starts with the requirement ID, like a test title: "R1.2 closes in reverse order"
  * @param fn - throws (or rejects) when the check fails

@@ -2,8 +2,8 @@ import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
 import { stubsReached } from "../shared/NotImplementedError";
 import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from "./libraryState";
-import { watchStaleNames } from "./staleness";
 import { buildProblems } from "./buildCheck";
+import { watchStaleNames } from "./staleness";
 import { installSourceMaps } from "./traceback";
 
 /** What one run of the setup cell did. */
