@@ -7,6 +7,9 @@ import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
 import { gradeSubmission, type SubmissionReport } from "./submission";
 import { monotonicMs } from "./clock";
+import { PLATFORM_FORMATS } from "../core/report/platformFormats";
+import { fromSubmissionReport, ungradableResult } from "../core/report/fromSubmissionReport";
+import { formatNamed, writeFormats } from "../core/report/writeFormats";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -57,21 +60,32 @@ interface Cli {
   classroomOut: string;
   classroom: boolean;
   strict: boolean;
+  /** `--format NAME` (repeatable): platform formats written instead of the JSON report (with --submission). */
+  formats: string[];
+  outGiven: boolean;
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { root: process.cwd(), submission: "", exercises: [], out: "", classroomOut: "", classroom: false, strict: false };
+  const cli: Cli = { root: process.cwd(), submission: "", exercises: [], out: "", classroomOut: "", classroom: false, strict: false, formats: [], outGiven: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (/^\d+$/.test(arg)) cli.exercises.push(Number(arg));
     else if (arg === "--root") cli.root = path.resolve(argv[++i] ?? "");
     else if (arg === "--submission") cli.submission = path.resolve(argv[++i] ?? "");
-    else if (arg === "--out") cli.out = path.resolve(argv[++i] ?? "");
+    else if (arg === "--out") {
+      cli.out = path.resolve(argv[++i] ?? "");
+      cli.outGiven = true;
+    } else if (arg === "--format") {
+      const name = argv[++i] ?? "";
+      formatNamed(PLATFORM_FORMATS, name);
+      cli.formats.push(name);
+    }
     else if (arg === "--classroom") cli.classroom = true;
     else if (arg === "--strict") cli.strict = true;
-    else throw new RangeError(`expected exercise numbers, --submission DIR, --root DIR, --out FILE, --classroom or --strict; got ${JSON.stringify(arg)}`);
+    else throw new RangeError(`expected exercise numbers, --submission DIR, --root DIR, --out FILE, --format NAME, --classroom or --strict; got ${JSON.stringify(arg)}`);
   }
-  if (cli.submission && (cli.classroom || cli.strict)) throw new RangeError("--classroom and --strict are for student mode, not with --submission");
+  if (cli.submission && cli.classroom) throw new RangeError("--classroom is for student mode, not with --submission");
+  if (cli.formats.length > 0 && !cli.submission) throw new RangeError("--format is for instructor mode: add --submission DIR");
   cli.out ||= cli.submission ? path.resolve("grade-reports", `${path.basename(cli.submission)}.json`) : path.join(cli.root, "grade.json");
   cli.classroomOut = path.join(path.dirname(cli.out), "classroom-results.json");
   return cli;
@@ -120,11 +134,34 @@ async function gradeOneSubmission(cli: Cli): Promise<number> {
     console.error(`npm run grade: expected a submission folder, ${cli.submission} does not exist`);
     return 2;
   }
+  if (cli.formats.length > 0) return gradeToFormats(cli);
   const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises });
   writeAtomically(cli.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatSubmission(report));
   console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out} (${(report.durationMs / 1000).toFixed(1)} s)`);
-  return 0;
+  return cli.strict && report.points < report.maxPoints ? 1 : 0;
+}
+
+/**
+ * `--submission DIR --format NAME…`: grades and writes the platform formats; when grading itself fails, still writes
+ * them, every requirement at 0 with the reason. `--strict`: exit 1 unless every point was earned.
+ */
+async function gradeToFormats(cli: Cli): Promise<number> {
+  const config = loadGradingConfig(path.join(cli.root, "grading.json"));
+  let result;
+  try {
+    const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, config });
+    console.log(formatSubmission(report));
+    result = fromSubmissionReport(report, config);
+  } catch (error) {
+    const reason = `the grader could not complete: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(`npm run grade: ${reason}`);
+    result = ungradableResult(config, cli.submission, reason, ["crashed"]);
+  }
+  const files = writeFormats(result, cli.formats, PLATFORM_FORMATS, cli.outGiven ? cli.out : undefined, process.env);
+  console.log(`\n${cli.formats.join(", ")}: ${files.map((f) => path.relative(process.cwd(), f) || f).join(", ")}`);
+  if (result.error) return 2;
+  return cli.strict && result.points < result.maxPoints ? 1 : 0;
 }
 
 if (require.main === module) {
