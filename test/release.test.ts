@@ -350,7 +350,7 @@ describe("#12 student release: tracked files only, and a manifest of the protect
   it("#12 this repository's manifest covers every graded test file, grading.json, the scripts, tsconfig, mocha config and the workflow, and no instructor-only file", () => {
     const manifest = releaseManifest(ROOT);
     const config = loadGradingConfig(path.join(ROOT, "grading.json"));
-    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/classroom.yml", "tools/grade/grade.ts"];
+    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/grade.yml", "tools/grade/grade.ts"];
     expect(Object.keys(manifest.files)).to.include.members(expected);
     const leaked = Object.keys(manifest.files).filter((file) => INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix)));
     expect(leaked).to.deep.equal([]);

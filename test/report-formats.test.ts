@@ -18,7 +18,7 @@ import { writeFormats } from "../tools/core/report/writeFormats";
 
 const SCHEMAS = path.join(__dirname, "..", "tools", "core", "report", "schemas");
 const schema = (name: string) => JSON.parse(fs.readFileSync(path.join(SCHEMAS, name), "utf8"));
-const ajv = new Ajv2020({ allErrors: true });
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
 const validators = {
   gradescope: ajv.compile(schema("gradescope-results.schema.json")),
   classroom50: ajv.compile(schema("classroom50-result-v1.schema.json")),
