@@ -28,6 +28,9 @@ export const INSTRUCTOR_ONLY = [
   "test/class.test.ts",
   "test/class-e2e.test.ts",
   "test/class-workflow.test.ts",
+  "tools/instructor/",
+  "test/autograder-packages.test.ts",
+  "test/report-formats.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */
@@ -36,7 +39,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:integration", "test:adversarial"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "workflow", "autograder", "test:autograder", "test:class", "test:integration", "test:adversarial"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

@@ -1,7 +1,7 @@
 /**
  * Builds the package an instructor uploads to a grading platform, from this checkout (the grading source):
  *
- *   npm run autograder -- gradescope OUT.zip       setup.sh + run_autograder + the grader, for Gradescope
+ *   npm run autograder -- gradescope OUT.zip [--hidden-visibility V]   setup.sh + run_autograder + the grader
  *   npm run autograder -- classroom50 OUTDIR       autograder.py + the grader, for CLASSROOM/autograders/ASSIGNMENT/
  *   npm run autograder -- prairielearn OUTDIR      Dockerfile + grader/ (entrypoint.sh), and info.json's options
  *
@@ -12,13 +12,18 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as yazl from "yazl";
 import { copyPackage, graderFiles, stubbedSources } from "./files";
+import { hiddenVisibility as gradescopeVisibility } from "../../core/report/gradescope";
 
 const TEMPLATES = path.join(__dirname, "templates");
 const template = (name: string) => path.join(TEMPLATES, name);
 const EXECUTABLE = 0o755;
 
-/** Writes the Gradescope zip: `setup.sh` and `run_autograder` at its root, next to the grader's files. */
-export function buildGradescope(root: string, out: string): Promise<string[]> {
+/**
+ * Writes the Gradescope zip: `setup.sh` and `run_autograder` at its root, next to the grader's files. Hidden tests'
+ * entries get `hiddenVisibility` (default `after_due_date`).
+ */
+export function buildGradescope(root: string, out: string, hiddenVisibility = "after_due_date"): Promise<string[]> {
+  hiddenVisibility = gradescopeVisibility({ GRADESCOPE_HIDDEN_VISIBILITY: hiddenVisibility });
   const zip = new yazl.ZipFile();
   const names: string[] = [];
   const add = (from: string, name: string, mode = 0o644) => {
@@ -26,7 +31,9 @@ export function buildGradescope(root: string, out: string): Promise<string[]> {
     names.push(name);
   };
   add(template("setup.sh"), "setup.sh", EXECUTABLE);
-  add(template("run_autograder"), "run_autograder", EXECUTABLE);
+  const runAutograder = fs.readFileSync(template("run_autograder"), "utf8").replace(":-after_due_date}", `:-${hiddenVisibility}}`);
+  zip.addBuffer(Buffer.from(runAutograder), "run_autograder", { mode: 0o100000 | EXECUTABLE });
+  names.push("run_autograder");
   add(template("submission.sh"), "submission.sh");
   for (const rel of graderFiles(root)) add(path.join(root, rel), rel);
   for (const [rel, text] of stubbedSources(root)) {
@@ -64,12 +71,12 @@ export function buildPrairieLearn(root: string, dir: string): void {
 const USAGE = "expected gradescope OUT.zip, classroom50 OUTDIR or prairielearn OUTDIR";
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: "string" } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: "string" }, "hidden-visibility": { type: "string" } } });
   const [platform, out, ...rest] = positionals;
   if (!out || rest.length > 0) throw new RangeError(`${USAGE}, got ${JSON.stringify(positionals.join(" "))}`);
   const root = path.resolve(values.root ?? path.join(__dirname, "..", "..", ".."));
   if (platform === "gradescope") {
-    const names = await buildGradescope(root, out);
+    const names = await buildGradescope(root, out, values["hidden-visibility"]);
     console.log(`Wrote ${out}: setup.sh, run_autograder and ${names.length - 3} grader files. Upload it as the assignment's autograder (docs/instructors.md, Gradescope).`);
   } else if (platform === "classroom50") {
     buildClassroom50(root, out);
