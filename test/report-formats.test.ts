@@ -181,6 +181,14 @@ describe("#19 platform formats: what an entry says", () => {
     expect(() => render("gradescope", result, { GRADESCOPE_HIDDEN_VISIBILITY: "later" })).to.throw(VisibilityError, /expected one of hidden, after_due_date, after_published, visible, got "later"/);
   });
 
+  it("#19 a tampered submission's entries say its points were withheld, not that a test failed", () => {
+    const full = resultOf("full");
+    const tampered = { ...full, points: 0, flags: ["tampered"], requirements: full.requirements.map((r) => ({ ...r, points: 0 })) };
+    const json = JSON.parse(render("gradescope", tampered));
+    expect(json.score).to.equal(0);
+    expect(json.tests[0].output).to.include("every test passes, but the submission's points were withheld (flags: tampered)");
+  });
+
   it("#19 the hint link points at the graded commit on GitHub when the environment names it", () => {
     const env = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "org/repo", GITHUB_SHA: "abc" };
     expect(render("github-summary", resultOf("empty"), env)).to.include("https://github.com/org/repo/blob/abc/docs/exercise-1.md#hints");

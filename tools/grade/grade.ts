@@ -10,6 +10,7 @@ import { monotonicMs } from "./clock";
 import { PLATFORM_FORMATS } from "../core/report/platformFormats";
 import { fromSubmissionReport, ungradableResult } from "../core/report/fromSubmissionReport";
 import { formatNamed, writeFormats } from "../core/report/writeFormats";
+import type { GradeResult } from "../core/result";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -148,7 +149,7 @@ async function gradeOneSubmission(cli: Cli): Promise<number> {
  */
 async function gradeToFormats(cli: Cli): Promise<number> {
   const config = loadGradingConfig(path.join(cli.root, "grading.json"));
-  let result;
+  let result: GradeResult;
   try {
     const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, config });
     console.log(formatSubmission(report));

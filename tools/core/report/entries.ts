@@ -43,12 +43,14 @@ export function hintLink(exercise: ExerciseResult | undefined, env: NodeJS.Proce
   return exercise.hints;
 }
 
-function failureMessage(tests: TestResult[], hidden: boolean, exercise: ExerciseResult | undefined, requirement: string, env: NodeJS.ProcessEnv): string {
+function failureMessage(tests: TestResult[], hidden: boolean, exercise: ExerciseResult | undefined, requirement: string, env: NodeJS.ProcessEnv, flags: string[]): string {
   const failing = tests.find((t) => t.status !== "passed");
   let why: string;
   if (failing) {
     const status = failing.stub ? "stops at a stub not written yet" : STATUS_WORDS[failing.status];
     why = hidden ? `${failing.name}: ${status} (a hidden test: its inputs are not shown)` : `${failing.name}: ${status}${failing.message ? `: ${failing.message}` : ""}`;
+  } else if (tests.length > 0) {
+    why = `every test passes, but the submission's points were withheld (flags: ${flags.join(", ") || "none"})`;
   } else if (exercise?.loadError) {
     why = `the tests of exercise ${exercise.id} could not load: ${exercise.loadError}`;
   } else {
@@ -58,10 +60,11 @@ function failureMessage(tests: TestResult[], hidden: boolean, exercise: Exercise
   return hints ? `${why}\nHints: ${hints}` : why;
 }
 
-function entry(req: RequirementResult, exercise: ExerciseResult | undefined, tests: TestResult[], hidden: boolean, points: number, maxPoints: number, env: NodeJS.ProcessEnv, error?: string): Entry {
+function entry(req: RequirementResult, exercise: ExerciseResult | undefined, tests: TestResult[], hidden: boolean, points: number, maxPoints: number, env: NodeJS.ProcessEnv, result: GradeResult): Entry {
+  const error = result.error;
   const passedTests = tests.filter((t) => t.status === "passed").length;
   const passed = !error && tests.length > 0 && passedTests === tests.length && points >= maxPoints;
-  const message = error ? `not graded: ${error}` : passed ? "" : failureMessage(tests, hidden, exercise, req.id, env);
+  const message = error ? `not graded: ${error}` : passed ? "" : failureMessage(tests, hidden, exercise, req.id, env, result.flags);
   return {
     name: hidden ? `${req.id} hidden tests` : req.id,
     requirement: req.id,
@@ -87,12 +90,12 @@ export function entriesOf(result: GradeResult, env: NodeJS.ProcessEnv = {}): Ent
     const exercise = result.exercises.find((ex) => ex.id === req.exercise);
     const visible = req.tests.filter((t) => !t.hidden);
     const hidden = req.tests.filter((t) => t.hidden);
-    if (hidden.length === 0) return [entry(req, exercise, visible, false, req.points, req.maxPoints, env, result.error)];
+    if (hidden.length === 0) return [entry(req, exercise, visible, false, req.points, req.maxPoints, env, result)];
     const visibleMax = Math.min(req.maxPoints, sum(visible.map((t) => t.maxPoints)));
     const visiblePoints = Math.min(req.points, visibleMax, sum(visible.map((t) => t.points)));
     return [
-      entry(req, exercise, visible, false, visiblePoints, visibleMax, env, result.error),
-      entry(req, exercise, hidden, true, Math.max(0, req.points - visiblePoints), req.maxPoints - visibleMax, env, result.error),
+      entry(req, exercise, visible, false, visiblePoints, visibleMax, env, result),
+      entry(req, exercise, hidden, true, Math.max(0, req.points - visiblePoints), req.maxPoints - visibleMax, env, result),
     ];
   });
 }
