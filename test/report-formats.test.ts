@@ -15,6 +15,9 @@ import { largestRemainder } from "../tools/core/report/integerPoints";
 import { wholePoints, Classroom50EnvError } from "../tools/core/report/classroom50";
 import { VisibilityError } from "../tools/core/report/gradescope";
 import { writeFormats } from "../tools/core/report/writeFormats";
+import { ungradableResult } from "../tools/core/report/fromSubmissionReport";
+import { loadGradingConfig } from "../tools/grade/config";
+import { execFileSync } from "node:child_process";
 
 const SCHEMAS = path.join(__dirname, "..", "tools", "core", "report", "schemas");
 const schema = (name: string) => JSON.parse(fs.readFileSync(path.join(SCHEMAS, name), "utf8"));
@@ -187,6 +190,35 @@ describe("#19 platform formats: what an entry says", () => {
     const json = JSON.parse(render("gradescope", tampered));
     expect(json.score).to.equal(0);
     expect(json.tests[0].output).to.include("every test passes, but the submission's points were withheld (flags: tampered)");
+  });
+
+  it("#19 a submission the grader gave nothing for gets every requirement of grading.json at 0 with the reason, valid in every format", async () => {
+    const config = loadGradingConfig(path.join(__dirname, "..", "grading.json"));
+    const result = ungradableResult(config, "subs/bob", "the grader stopped (exit status 137) before it wrote a result", ["crashed"]);
+    const requirements = config.exercises.flatMap((ex) => Object.keys(ex.requirements));
+    for (const name of ["gradescope", "classroom50", "prairielearn"] as const) {
+      const json = JSON.parse(render(name, result));
+      expect(validators[name](json), `${name}: ${JSON.stringify(validators[name].errors)}`).to.equal(true);
+      expect(json.tests.map((t: Record<string, string>) => t.name ?? t["test-name"])).to.deep.equal(requirements);
+      for (const t of json.tests) expect(t.score ?? t.points, name).to.equal(0);
+    }
+    const xml = render("junit", result);
+    expect((await validateXML({ xml: { fileName: "junit.xml", contents: xml }, schema: { fileName: "jenkins-junit.xsd", contents: XSD } })).valid).to.equal(true);
+    expect(xml).to.include('<error message="the grader stopped (exit status 137) before it wrote a result" type="ungradable">');
+  });
+
+  it("#19 ungradable.ts, the packages' fallback, writes that file from the command line", function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ungradable-"));
+    try {
+      const out = path.join(dir, "results.json");
+      execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/instructor/autograder/ungradable.ts", "--format", "gradescope", "--out", out, "--reason", "killed"], { cwd: path.join(__dirname, "..") });
+      const json = JSON.parse(fs.readFileSync(out, "utf8"));
+      expect(validators.gradescope(json)).to.equal(true);
+      expect([json.score, json.tests.length, json.tests[0].output]).to.deep.equal([0, 20, "0/0 tests pass\nnot graded: killed"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("#19 the hint link points at the graded commit on GitHub when the environment names it", () => {
