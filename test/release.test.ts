@@ -8,7 +8,7 @@ import { MarkerError, stubRegions, type Region } from "../tools/release/regions"
 import { execFileSync } from "node:child_process";
 import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
 import { projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
-import { AWAITED_PATTERNS, KNOWN_EXCEPTIONS, STUDENT_FILES, STUDENT_SCRIPTS, isStudentFile, matchesAny } from "../tools/instructor/release/studentFiles";
+import { AWAITED_PATTERNS, INSTRUCTOR_BRANCHES, KNOWN_EXCEPTIONS, STUDENT_FILES, STUDENT_SCRIPTS, isStudentFile, matchesAny } from "../tools/instructor/release/studentFiles";
 import { traceStudentCommands } from "../tools/instructor/release/trace";
 import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
 import { parseArgs } from "../tools/test-run/run";
@@ -356,15 +356,52 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
   const tracked = projectFiles(ROOT);
   const instructorPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
   const studentPackage = JSON.parse(releaseFile("package.json", JSON.stringify(instructorPackage))!) as typeof instructorPackage;
-  const reach = traceStudentCommands(ROOT, studentPackage.scripts, tracked);
+  const reach = traceStudentCommands(ROOT, studentPackage.scripts, tracked, Object.keys(INSTRUCTOR_BRANCHES));
 
   it("#21 a file ships only when a pattern names it: a folder, an exact path or a * pattern; anything new stays home", () => {
     const ships = ["src/ex1-tiered-pipeline/stages.ts", "test/ex1-tiered-pipeline.test.ts", "test/helpers/expect.ts", "docs/exercise-3.md", "tsconfig.build.json", "tools/core/run/mocha.ts", "tools/student/doctor.ts"];
-    const stays = ["test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/fixtures/grader/throw.fixture.js", "test/release.test.ts", "docs/instructors.md", "docs/answers.md", "tools/newTool.ts", "tools/instructor/grader/confine.ts", "tools/grade/newInstructorTool.ts", ".github/workflows/ci.yml", "patches/x.patch", "bench/run.ts", ".ci/run"];
+    const stays = ["tools/grade/class.ts", "tools/release/release.ts", "test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/fixtures/grader/throw.fixture.js", "test/release.test.ts", "docs/instructors.md", "docs/answers.md", "tools/newTool.ts", "tools/instructor/grader/confine.ts", "tools/grade/newInstructorTool.ts", ".github/workflows/ci.yml", "patches/x.patch", "bench/run.ts", ".ci/run"];
     expect(ships.filter((file) => !isStudentFile(file)), "files that should ship").to.deep.equal([]);
     expect(stays.filter(isStudentFile), "files that should stay").to.deep.equal([]);
     expect(matchesAny("test/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(true);
     expect(matchesAny("test/sub/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(false);
+  });
+
+  it("#21 the trace follows imports, requires, spawned files, shell sources, configs and notebooks, and stops where told", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trace-"));
+    const files: Record<string, string> = {
+      "tools/cli.ts": 'import { a } from "./a";\nimport type { T } from "../lib/types";\nconst child = path.join(__dirname, "child.ts");\nrequire("fast-check");\nif (flag) require("./instructor");',
+      "tools/a.ts": 'export const a = path.join(root, "tools", "preload.cjs");',
+      "tools/child.ts": 'import Mocha from "mocha";',
+      "tools/preload.cjs": 'require("./hook.cjs");',
+      "tools/hook.cjs": "",
+      "tools/instructor.ts": 'import "./secret";',
+      "tools/secret.ts": "",
+      "tools/run.sh": 'source "$(dirname "${BASH_SOURCE[0]}")/env.sh"\n# tools/comment.ts is not read',
+      "tools/env.sh": "node -r ts-node/register/transpile-only -e 'require(\"./tools/a\")'",
+      "tools/comment.ts": "",
+      "tools/reporter.ts": "",
+      "lib/types.ts": "",
+      "src/a.ts": 'import "source-map-support";',
+      "notebooks/n.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: ['import { a } from "../dist/a";\n', 'import * as tslab from "tslab";'] }] }),
+      ".mocharc.json": JSON.stringify({ require: ["ts-node/register"], reporter: "./tools/reporter.ts" }),
+      "grading.json": JSON.stringify({ exercises: [{ tests: ["test/ex1.test.ts"] }] }),
+      "test/ex1.test.ts": 'import * as sinon from "sinon";',
+      "tsconfig.json": JSON.stringify({ compilerOptions: { types: ["node"] } }),
+    };
+    try {
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      const scripts = { cli: "npm run build && node -r ts-node/register/transpile-only tools/cli.ts", build: "node node_modules/typescript/bin/tsc", nb: "bash tools/run.sh" };
+      const reach = traceStudentCommands(dir, scripts, Object.keys(files), ["tools/instructor.ts"]);
+      expect([...reach.files.keys()].sort()).to.deep.equal(Object.keys(files).filter((f) => !["tools/secret.ts", "tools/comment.ts"].includes(f)).sort());
+      expect(reach.files.get("tools/child.ts")).to.equal("tools/cli.ts");
+      expect([...reach.packages].sort()).to.deep.equal(["@types/node", "fast-check", "mocha", "sinon", "source-map-support", "ts-node", "tslab", "typescript"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("#21 every pattern names a tracked file, but for the folders the target layout still awaits", () => {
@@ -372,16 +409,19 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
     expect(stale, `patterns that name no tracked file: remove them from tools/instructor/release/studentFiles.ts`).to.deep.equal([]);
   });
 
-  it("#21 every file a student command imports ships (known exceptions aside), and every known exception is still imported", () => {
-    const missing = [...reach.files].filter(([file]) => !isStudentFile(file) && !Object.hasOwn(KNOWN_EXCEPTIONS, file)).map(([file, from]) => `${file} (imported by ${from})`);
+  it("#21 every file a student command imports ships, and every known exception and instructor branch is still reached", () => {
+    const missing = [...reach.files].filter(([file]) => !isStudentFile(file) && !Object.hasOwn(INSTRUCTOR_BRANCHES, file)).map(([file, from]) => `${file} (imported by ${from})`);
     expect(missing, `student commands import files the release leaves out: add them to STUDENT_FILES or stop importing them:\n${missing.join("\n")}`).to.deep.equal([]);
-    const stale = Object.keys(KNOWN_EXCEPTIONS).filter((file) => !reach.files.has(file));
-    expect(stale, "known exceptions no student command imports any more: remove them from KNOWN_EXCEPTIONS").to.deep.equal([]);
+    const stale = [...Object.keys(KNOWN_EXCEPTIONS), ...Object.keys(INSTRUCTOR_BRANCHES)].filter((file) => !reach.files.has(file));
+    expect(stale, "no student command reaches these any more: remove them from KNOWN_EXCEPTIONS or INSTRUCTOR_BRANCHES").to.deep.equal([]);
+    const allowed = Object.keys(KNOWN_EXCEPTIONS).filter((file) => matchesAny(file, STUDENT_FILES));
+    expect(allowed, "known exceptions STUDENT_FILES lists anyway").to.deep.equal([]);
   });
 
-  it("#21 no grader sandbox, class grading, teeth, mutants, notebooks-ui, notebook runner, release tool, fixture or hidden test ships", () => {
+  it("#21 no grader sandbox (but for the known exceptions), class grading, teeth, mutants, notebooks-ui, notebook runner, release tool, fixture or hidden test ships", () => {
     const instructorOnly = /^(tools\/(grade\/(child|childLoader|runChild|runExercise|sandbox|harden|canaries|protocol|transpile|listTests|submission|class|gradebook\w*|protected|classroomResult)\.\w+|instructor\/|release\/|teeth|mutants\/|notebooks-ui\/|notebookRunner\.ts|classroom\/)|test\/(hidden|fixtures)\/|docs\/instructors\.md|bench\/|patches\/|\.ci\/)/;
-    expect(tracked.filter((file) => isStudentFile(file) && instructorOnly.test(file))).to.deep.equal([]);
+    expect(tracked.filter((file) => isStudentFile(file) && instructorOnly.test(file) && !Object.hasOwn(KNOWN_EXCEPTIONS, file))).to.deep.equal([]);
+    expect(tracked.filter((file) => matchesAny(file, STUDENT_FILES) && instructorOnly.test(file)), "the allow-list itself").to.deep.equal([]);
     expect(tracked.filter((file) => file.startsWith("test/") && isStudentFile(file) && !/^test\/(ex\d[\w-]*\.test\.ts|helpers\/)/.test(file))).to.deep.equal([]);
   });
 

@@ -30,10 +30,14 @@ export class StudentTrace {
   readonly reach: Reach = { files: new Map(), packages: new Set() };
   private readonly queue: string[] = [];
 
-  /** `tracked`: the repository's tracked files; a generated file (dist/, a build cache) is not part of it. */
+  /**
+   * `tracked`: the repository's tracked files (a generated file, in dist/ or a build cache, is not one);
+   * `stopAt`: files recorded when reached but not followed.
+   */
   constructor(
     private readonly root: string,
     private readonly tracked: ReadonlySet<string>,
+    private readonly stopAt: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Records `file` (absolute or root-relative) as reached from `from`, resolving a missing extension. */
@@ -45,7 +49,7 @@ export class StudentTrace {
     if (source === undefined) return false;
     if (!this.reach.files.has(source)) {
       this.reach.files.set(source, from);
-      this.queue.push(source);
+      if (!this.stopAt.has(source)) this.queue.push(source);
     }
     return true;
   }
@@ -156,10 +160,11 @@ function notebookCode(text: string): string {
 
 /**
  * What the student's commands reach in `root`: from the given npm scripts, `.mocharc.json`, `grading.json`, the
- * tsconfig files, every file under `src/` and `notebooks/` among `files` (the repository's tracked files).
+ * tsconfig files, every file under `src/` and `notebooks/` among `files` (the repository's tracked files); files in
+ * `stopAt` are reached but not followed.
  */
-export function traceStudentCommands(root: string, scripts: Record<string, string>, files: readonly string[]): Reach {
-  const trace = new StudentTrace(root, new Set(files));
+export function traceStudentCommands(root: string, scripts: Record<string, string>, files: readonly string[], stopAt: readonly string[] = []): Reach {
+  const trace = new StudentTrace(root, new Set(files), new Set(stopAt));
   for (const name of Object.keys(scripts)) trace.addScript(name, scripts);
   for (const file of [".mocharc.json", "grading.json", "tsconfig.json", "tsconfig.build.json"]) trace.addFile(file, "the student's configuration");
   for (const file of files.filter((f) => /^(src\/.*\.ts|notebooks\/.*\.ipynb)$/.test(f))) trace.addFile(file, "the student's code");
