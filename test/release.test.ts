@@ -356,7 +356,8 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
   const tracked = projectFiles(ROOT);
   const instructorPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
   const studentPackage = JSON.parse(releaseFile("package.json", JSON.stringify(instructorPackage))!) as typeof instructorPackage;
-  const reach = traceStudentCommands(ROOT, studentPackage.scripts, tracked, Object.keys(INSTRUCTOR_BRANCHES));
+  const workflows = tracked.filter((file) => file.startsWith(".github/workflows/") && isStudentFile(file));
+  const reach = traceStudentCommands(ROOT, studentPackage.scripts, tracked, Object.keys(INSTRUCTOR_BRANCHES), workflows);
 
   it("#21 a file ships only when a pattern names it: a folder, an exact path or a * pattern; anything new stays home", () => {
     const ships = ["src/ex1-tiered-pipeline/stages.ts", "test/ex1-tiered-pipeline.test.ts", "test/helpers/expect.ts", "docs/exercise-3.md", "tsconfig.build.json", "tools/core/run/mocha.ts", "tools/student/doctor.ts"];

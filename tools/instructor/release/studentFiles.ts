@@ -69,10 +69,13 @@ export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {
   "tools/grade/protocol.ts": "npm run grade",
   "tools/grade/sandbox.ts": "npm run grade",
   "tools/grade/files.ts": "npm run grade",
-  // grade.ts imports the instructor's `--submission DIR` grading at its top.
-  "tools/grade/submission.ts": "npm run grade (imports --submission's grading)",
-  "tools/grade/transpile.ts": "npm run grade (imports --submission's grading)",
-  "tools/grade/gradebook.ts": "npm run grade (imports --submission's grading)",
+  // grade.ts imports the instructor's `--submission DIR` grading at its top. The Classroom workflow the release
+  // ships runs `grade.ts --submission` and classroomResult.ts in its grading source, which docs/instructors.md
+  // (GitHub Classroom, step 2) makes a copy of the release, until the autograder package takes that place.
+  "tools/grade/submission.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
+  "tools/grade/transpile.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
+  "tools/grade/gradebook.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
+  "tools/grade/classroomResult.ts": ".github/workflows/classroom.yml (its grading source is a release)",
   "tools/grade/protected.ts": "npm run typecheck (gradebook.ts imports its types)",
 };
 

@@ -81,7 +81,7 @@ export class StudentTrace {
       const text = fs.readFileSync(path.join(this.root, file), "utf8");
       if (/\.(ts|js|cjs|mjs)$/.test(file)) this.scanCode(text, file);
       else if (file.endsWith(".ipynb")) this.scanCode(notebookCode(text), file);
-      else if (file.endsWith(".sh")) this.scanShell(text, file);
+      else if (/\.(sh|ya?ml)$/.test(file)) this.scanShell(text, file);
       else if (file.endsWith(".json")) this.scanJson(text, file);
     }
     return this.reach;
@@ -160,11 +160,13 @@ function notebookCode(text: string): string {
 
 /**
  * What the student's commands reach in `root`: from the given npm scripts, `.mocharc.json`, `grading.json`, the
- * tsconfig files, every file under `src/` and `notebooks/` among `files` (the repository's tracked files); files in
- * `stopAt` are reached but not followed.
+ * tsconfig files, every file under `src/` and `notebooks/` among `files` (the repository's tracked files) and the
+ * `workflows` the student's repository runs (their commands are read like a shell script's); files in `stopAt` are
+ * reached but not followed.
  */
-export function traceStudentCommands(root: string, scripts: Record<string, string>, files: readonly string[], stopAt: readonly string[] = []): Reach {
+export function traceStudentCommands(root: string, scripts: Record<string, string>, files: readonly string[], stopAt: readonly string[] = [], workflows: readonly string[] = []): Reach {
   const trace = new StudentTrace(root, new Set(files), new Set(stopAt));
+  for (const file of workflows) trace.addFile(file, "the student's repository's workflows");
   for (const name of Object.keys(scripts)) trace.addScript(name, scripts);
   for (const file of [".mocharc.json", "grading.json", "tsconfig.json", "tsconfig.build.json"]) trace.addFile(file, "the student's configuration");
   for (const file of files.filter((f) => /^(src\/.*\.ts|notebooks\/.*\.ipynb)$/.test(f))) trace.addFile(file, "the student's code");
