@@ -368,7 +368,7 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
     expect(matchesAny("test/sub/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(false);
   });
 
-  it("#21 the trace follows imports, requires, spawned files, shell sources, configs and notebooks, and stops where told", () => {
+  it("#21 the trace follows imports, requires, spawned files, shell sources, configs and notebooks, not hidden tests, and stops where told", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trace-"));
     const files: Record<string, string> = {
       "tools/cli.ts": 'import { a } from "./a";\nimport type { T } from "../lib/types";\nconst child = path.join(__dirname, "child.ts");\nrequire("fast-check");\nif (flag) require("./instructor");',
@@ -386,7 +386,8 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
       "src/a.ts": 'import "source-map-support";',
       "notebooks/n.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: ['import { a } from "../dist/a";\n', 'import * as tslab from "tslab";'] }] }),
       ".mocharc.json": JSON.stringify({ require: ["ts-node/register"], reporter: "./tools/reporter.ts" }),
-      "grading.json": JSON.stringify({ exercises: [{ tests: ["test/ex1.test.ts"] }] }),
+      "grading.json": JSON.stringify({ exercises: [{ tests: ["test/ex1.test.ts"], hiddenTests: ["test/hidden/ex1.hidden.test.ts"] }] }),
+      "test/hidden/ex1.hidden.test.ts": "",
       "test/ex1.test.ts": 'import * as sinon from "sinon";',
       "tsconfig.json": JSON.stringify({ compilerOptions: { types: ["node"] } }),
     };
@@ -397,7 +398,7 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
       }
       const scripts = { cli: "npm run build && node -r ts-node/register/transpile-only tools/cli.ts", build: "node node_modules/typescript/bin/tsc", nb: "bash tools/run.sh" };
       const reach = traceStudentCommands(dir, scripts, Object.keys(files), ["tools/instructor.ts"]);
-      expect([...reach.files.keys()].sort()).to.deep.equal(Object.keys(files).filter((f) => !["tools/secret.ts", "tools/comment.ts"].includes(f)).sort());
+      expect([...reach.files.keys()].sort()).to.deep.equal(Object.keys(files).filter((f) => !["tools/secret.ts", "tools/comment.ts", "test/hidden/ex1.hidden.test.ts"].includes(f)).sort());
       expect(reach.files.get("tools/child.ts")).to.equal("tools/cli.ts");
       expect([...reach.packages].sort()).to.deep.equal(["@types/node", "fast-check", "mocha", "sinon", "source-map-support", "ts-node", "tslab", "typescript"]);
     } finally {

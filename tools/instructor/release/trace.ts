@@ -142,7 +142,8 @@ export class StudentTrace {
       } else if (Array.isArray(value)) {
         for (const item of value) strings(item, key);
       } else if (value && typeof value === "object") {
-        for (const [k, v] of Object.entries(value)) strings(v, k);
+        // grading.json's hidden tests (issue 22) never ship: the student's commands run without them.
+        for (const [k, v] of Object.entries(value)) if (k !== "hiddenTests") strings(v, k);
       }
     };
     strings(data);
