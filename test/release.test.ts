@@ -7,7 +7,9 @@ import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
 import { execFileSync } from "node:child_process";
 import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
-import { INSTRUCTOR_ONLY, projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
+import { projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
+import { AWAITED_PATTERNS, INSTRUCTOR_BRANCHES, KNOWN_EXCEPTIONS, STUDENT_FILES, STUDENT_SCRIPTS, isStudentFile, matchesAny } from "../tools/instructor/release/studentFiles";
+import { traceStudentCommands } from "../tools/instructor/release/trace";
 import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
 import { parseArgs } from "../tools/test-run/run";
 import { exerciseStates, formatExerciseLine, formatVerdict, isStubError } from "../tools/test-run/verdict";
@@ -70,19 +72,12 @@ describe("#6 student release: solution regions become stubs", () => {
     expect(missing, `requirements without a solution region: ${missing.join(", ")}`).to.deep.equal([]);
   });
 
-  it("#6 instructor-only files stay out, and every instructor-only path still exists", () => {
-    for (const prefix of INSTRUCTOR_ONLY) {
-      expect(fs.existsSync(path.join(ROOT, prefix)), prefix).to.equal(true);
-      expect(releaseFile(prefix, "x")).to.equal(undefined);
-    }
+  it("#6 the release's package.json has no install hook, so npm records none in the lock", () => {
     const pkg = JSON.parse(releaseFile("package.json", fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))!);
     expect(pkg.scripts).to.include.keys("start", "test", "grade", "watch");
     expect(pkg.scripts).to.not.include.keys("release", "teeth", "bench");
     // The lock says whether the root package has install hooks: it must agree, or `npm install` rewrites it.
     expect(pkg.scripts, "the release's install hooks").to.not.include.any.keys("preinstall", "install", "postinstall");
-    const lock = JSON.parse(releaseFile("package-lock.json", fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"))!);
-    expect(lock.packages[""], "the released lock's root package").to.not.have.property("hasInstallScript");
-    expect(lock.packages[""].devDependencies).to.deep.equal(pkg.devDependencies);
   });
 });
 
@@ -316,13 +311,13 @@ describe("#12 student release: tracked files only, and a manifest of the protect
     out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-out-")), "student");
     execFileSync("git", ["init", "-q"], { cwd: repo });
     write("package.json", JSON.stringify({ name: "x", scripts: { test: "mocha", release: "node release", grade: "node grade" } }));
-    write("test/a.test.ts", "it('R1.1 a')");
+    write("test/ex1.test.ts", "it('R1.1 a')");
     write("grading.json", "{}");
     write("src/a.ts", "export const a = 1;");
     write(".gitignore", "ignored.md\n");
     execFileSync("git", ["add", "-A"], { cwd: repo });
     write("docs/draft-answers.md", "the answers");
-    write("test/b.test.ts", "it('R1.2 untracked')");
+    write("test/ex2.test.ts", "it('R1.2 untracked')");
     write("ignored.md", "x");
   });
   afterEach(() => {
@@ -331,20 +326,20 @@ describe("#12 student release: tracked files only, and a manifest of the protect
   });
 
   it("#12 untracked files never ship, ignored or not (a draft of answers in docs/ stays home)", () => {
-    expect(projectFiles(repo)).to.deep.equal([".gitignore", "grading.json", "package.json", "src/a.ts", "test/a.test.ts"]);
+    expect(projectFiles(repo)).to.deep.equal([".gitignore", "grading.json", "package.json", "src/a.ts", "test/ex1.test.ts"]);
     release(repo, out);
     expect(fs.existsSync(path.join(out, "docs", "draft-answers.md"))).to.equal(false);
-    expect(fs.existsSync(path.join(out, "test", "b.test.ts"))).to.equal(false);
+    expect(fs.existsSync(path.join(out, "test", "ex2.test.ts"))).to.equal(false);
   });
 
   it("#12 the release ships a manifest its own files match, equal to the one class grading computes from the instructor's checkout", () => {
     release(repo, out);
     const shipped = JSON.parse(fs.readFileSync(path.join(out, MANIFEST_PATH), "utf8")) as ProtectedManifest;
-    expect(Object.keys(shipped.files)).to.deep.equal(["grading.json", "package.json#scripts", "test/a.test.ts"]);
+    expect(Object.keys(shipped.files)).to.deep.equal(["grading.json", "package.json#scripts", "test/ex1.test.ts"]);
     expect(shipped).to.deep.equal(releaseManifest(repo));
     expect(checkProtectedFiles(out, shipped)).to.deep.equal({ changed: [], added: [], missing: [] });
-    fs.appendFileSync(path.join(out, "test", "a.test.ts"), "\nit.skip");
-    expect(checkProtectedFiles(out, shipped).changed).to.deep.equal(["test/a.test.ts"]);
+    fs.appendFileSync(path.join(out, "test", "ex1.test.ts"), "\nit.skip");
+    expect(checkProtectedFiles(out, shipped).changed).to.deep.equal(["test/ex1.test.ts"]);
   });
 
   it("#12 this repository's manifest covers every graded test file, grading.json, the scripts, tsconfig, mocha config and the workflow, and no instructor-only file", () => {
@@ -352,7 +347,120 @@ describe("#12 student release: tracked files only, and a manifest of the protect
     const config = loadGradingConfig(path.join(ROOT, "grading.json"));
     const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/grade.yml", "tools/grade/grade.ts"];
     expect(Object.keys(manifest.files)).to.include.members(expected);
-    const leaked = Object.keys(manifest.files).filter((file) => INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix)));
+    const leaked = Object.keys(manifest.files).filter((file) => file !== "package.json#scripts" && !isStudentFile(file));
     expect(leaked).to.deep.equal([]);
+  });
+});
+
+describe("#21 student release by allow-list (tools/instructor/release/studentFiles.ts)", () => {
+  const tracked = projectFiles(ROOT);
+  const instructorPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+  const studentPackage = JSON.parse(releaseFile("package.json", JSON.stringify(instructorPackage))!) as typeof instructorPackage;
+  const workflows = tracked.filter((file) => file.startsWith(".github/workflows/") && isStudentFile(file));
+  const reach = traceStudentCommands(ROOT, studentPackage.scripts, tracked, Object.keys(INSTRUCTOR_BRANCHES), workflows);
+
+  it("#21 a file ships only when a pattern names it: a folder, an exact path or a * pattern; anything new stays home", () => {
+    const ships = ["src/ex1-tiered-pipeline/stages.ts", "test/ex1-tiered-pipeline.test.ts", "test/helpers/expect.ts", "docs/exercise-3.md", "tsconfig.build.json", "tools/core/run/mocha.ts", "tools/student/doctor.ts"];
+    const stays = ["tools/grade/class.ts", "tools/release/release.ts", "test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/fixtures/grader/throw.fixture.js", "test/release.test.ts", "docs/instructors.md", "docs/answers.md", "tools/newTool.ts", "tools/instructor/grader/confine.ts", "tools/grade/newInstructorTool.ts", ".github/workflows/ci.yml", "patches/x.patch", "bench/run.ts", ".ci/run"];
+    expect(ships.filter((file) => !isStudentFile(file)), "files that should ship").to.deep.equal([]);
+    expect(stays.filter(isStudentFile), "files that should stay").to.deep.equal([]);
+    expect(matchesAny("test/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(true);
+    expect(matchesAny("test/sub/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(false);
+  });
+
+  it("#21 the trace follows imports, requires, spawned files, shell sources, configs and notebooks, not hidden tests, and stops where told", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trace-"));
+    const files: Record<string, string> = {
+      "tools/cli.ts": 'import { a } from "./a";\nimport type { T } from "../lib/types";\nconst child = path.join(__dirname, "child.ts");\nrequire("fast-check");\nif (flag) require("./instructor");',
+      "tools/a.ts": 'export const a = path.join(root, "tools", "preload.cjs");',
+      "tools/child.ts": 'import Mocha from "mocha";',
+      "tools/preload.cjs": 'require("./hook.cjs");',
+      "tools/hook.cjs": "",
+      "tools/instructor.ts": 'import "./secret";',
+      "tools/secret.ts": "",
+      "tools/run.sh": 'source "$(dirname "${BASH_SOURCE[0]}")/env.sh"\n# tools/comment.ts is not read',
+      "tools/env.sh": "node -r ts-node/register/transpile-only -e 'require(\"./tools/a\")'",
+      "tools/comment.ts": "",
+      "tools/reporter.ts": "",
+      "lib/types.ts": "",
+      "src/a.ts": 'import "source-map-support";',
+      "notebooks/n.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: ['import { a } from "../dist/a";\n', 'import * as tslab from "tslab";'] }] }),
+      ".mocharc.json": JSON.stringify({ require: ["ts-node/register"], reporter: "./tools/reporter.ts" }),
+      "grading.json": JSON.stringify({ exercises: [{ tests: ["test/ex1.test.ts"], hiddenTests: ["test/hidden/ex1.hidden.test.ts"] }] }),
+      "test/hidden/ex1.hidden.test.ts": "",
+      "test/ex1.test.ts": 'import * as sinon from "sinon";',
+      "tsconfig.json": JSON.stringify({ compilerOptions: { types: ["node"] } }),
+    };
+    try {
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      const scripts = { cli: "npm run build && node -r ts-node/register/transpile-only tools/cli.ts", build: "node node_modules/typescript/bin/tsc", nb: "bash tools/run.sh" };
+      const reach = traceStudentCommands(dir, scripts, Object.keys(files), ["tools/instructor.ts"]);
+      expect([...reach.files.keys()].sort()).to.deep.equal(Object.keys(files).filter((f) => !["tools/secret.ts", "tools/comment.ts", "test/hidden/ex1.hidden.test.ts"].includes(f)).sort());
+      expect(reach.files.get("tools/child.ts")).to.equal("tools/cli.ts");
+      expect([...reach.packages].sort()).to.deep.equal(["@types/node", "fast-check", "mocha", "sinon", "source-map-support", "ts-node", "tslab", "typescript"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("#21 every pattern names a tracked file, but for the folders the target layout still awaits", () => {
+    const stale = STUDENT_FILES.filter((pattern) => !AWAITED_PATTERNS.includes(pattern) && !tracked.some((file) => matchesAny(file, [pattern])));
+    expect(stale, `patterns that name no tracked file: remove them from tools/instructor/release/studentFiles.ts`).to.deep.equal([]);
+  });
+
+  it("#21 every file a student command imports ships, and every known exception and instructor branch is still reached", () => {
+    const missing = [...reach.files].filter(([file]) => !isStudentFile(file) && !Object.hasOwn(INSTRUCTOR_BRANCHES, file)).map(([file, from]) => `${file} (imported by ${from})`);
+    expect(missing, `student commands import files the release leaves out: add them to STUDENT_FILES or stop importing them:\n${missing.join("\n")}`).to.deep.equal([]);
+    const stale = [...Object.keys(KNOWN_EXCEPTIONS), ...Object.keys(INSTRUCTOR_BRANCHES)].filter((file) => !reach.files.has(file));
+    expect(stale, "no student command reaches these any more: remove them from KNOWN_EXCEPTIONS or INSTRUCTOR_BRANCHES").to.deep.equal([]);
+    const allowed = Object.keys(KNOWN_EXCEPTIONS).filter((file) => matchesAny(file, STUDENT_FILES));
+    expect(allowed, "known exceptions STUDENT_FILES lists anyway").to.deep.equal([]);
+  });
+
+  it("#21 no grader sandbox (but for the known exceptions), class grading, teeth, mutants, notebooks-ui, notebook runner, release tool, fixture or hidden test ships", () => {
+    const instructorOnly = /^(tools\/(grade\/(child|childLoader|runChild|runExercise|sandbox|harden|canaries|protocol|transpile|listTests|submission|class|gradebook\w*|protected|classroomResult)\.\w+|instructor\/|release\/|teeth|mutants\/|notebooks-ui\/|notebookRunner\.ts|classroom\/)|test\/(hidden|fixtures)\/|docs\/instructors\.md|bench\/|patches\/|\.ci\/)/;
+    expect(tracked.filter((file) => isStudentFile(file) && instructorOnly.test(file) && !Object.hasOwn(KNOWN_EXCEPTIONS, file))).to.deep.equal([]);
+    expect(tracked.filter((file) => matchesAny(file, STUDENT_FILES) && instructorOnly.test(file)), "the allow-list itself").to.deep.equal([]);
+    expect(tracked.filter((file) => file.startsWith("test/") && isStudentFile(file) && !/^test\/(ex\d[\w-]*\.test\.ts|helpers\/)/.test(file))).to.deep.equal([]);
+  });
+
+  it("#21 the student's package.json keeps the student's scripts and exactly the packages the student's files use", () => {
+    expect(Object.keys(studentPackage.scripts)).to.deep.equal(Object.keys(instructorPackage.scripts).filter((name) => STUDENT_SCRIPTS.includes(name)));
+    const used = (name: string) => reach.packages.has(name) || (name.startsWith("@types/") && reach.packages.has(name.slice("@types/".length)));
+    const expected = Object.keys(instructorPackage.devDependencies).filter(used);
+    expect(Object.keys(studentPackage.devDependencies)).to.deep.equal(expected);
+    expect(Object.keys(studentPackage.devDependencies).join(" ")).to.not.match(/stryker|patch-package|puppeteer/);
+  });
+
+  describe("#21 a fresh release of this repository", function () {
+    this.timeout(120_000);
+    let out = "";
+    before(() => {
+      out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "release-root-")), "student");
+      release(ROOT, out);
+    });
+    after(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+
+    it("#21 holds exactly the tracked files the allow-list names, and the manifest", () => {
+      const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.relative(out, path.join(dir, e.name)).split(path.sep).join("/")]));
+      expect(files(out).sort()).to.deep.equal([...tracked.filter(isStudentFile), MANIFEST_PATH].sort());
+    });
+
+    it("#21 its package-lock.json is pruned to the student's packages: it agrees with package.json and every entry is needed", () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(out, "package.json"), "utf8"));
+      const lock = JSON.parse(fs.readFileSync(path.join(out, "package-lock.json"), "utf8")) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; devDependencies?: Record<string, string>; hasInstallScript?: boolean }> };
+      expect(lock.packages[""].devDependencies).to.deep.equal(pkg.devDependencies);
+      expect(lock.packages[""], "the released lock's root package").to.not.have.property("hasInstallScript");
+      const locations = Object.keys(lock.packages).filter((location) => location !== "");
+      expect(locations.filter((location) => /stryker|patch-package|puppeteer/.test(location))).to.deep.equal([]);
+      expect(locations.length, "packages in the lock").to.be.at.most(170);
+      const wanted = new Set(Object.values(lock.packages).flatMap((entry) => Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })));
+      for (const name of Object.keys(pkg.devDependencies)) wanted.add(name);
+      const orphans = locations.filter((location) => !wanted.has(location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length)));
+      expect(orphans, "lock entries nothing depends on").to.deep.equal([]);
+    });
   });
 });

@@ -131,8 +131,11 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
     else console.log(`Release npm test: ${npmTest.output.match(/\d+ passing/)?.[0] ?? "0 passing"}, ${npmTest.output.match(/\d+ failing/)?.[0]}, ${lines} lines`);
     problems.push(...checkStudentTestRun(npmTest.output, out));
 
-    // The notebook test stays in this repository; a copy of it runs the release's notebooks on the stubs.
-    fs.copyFileSync(path.join(ROOT, "test", "notebooks.test.ts"), path.join(out, "test", "notebooks.test.ts"));
+    // The notebook test and the instructor files it reads stay in this repository; copies run the release's
+    // notebooks on the stubs.
+    for (const file of ["test/notebooks.test.ts", "tools/notebookRunner.ts", "test/fixtures/notebooks"]) {
+      fs.cpSync(path.join(ROOT, file), path.join(out, file), { recursive: true });
+    }
     const nbTest = run(out, process.execPath, [require.resolve("mocha/bin/mocha.js"), "--no-config", "-r", "ts-node/register/transpile-only", "--extension", "ts", "--reporter", "spec", "test/notebooks.test.ts"]);
     const notebooks = fs.readdirSync(path.join(out, "notebooks")).filter((f) => f.endsWith(".ipynb"));
     for (const nb of notebooks) {

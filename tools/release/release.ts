@@ -4,42 +4,8 @@ import * as path from "node:path";
 import { MANIFEST_PATH, buildManifest, isProtected, type ProtectedManifest } from "../grade/protected";
 import { releaseMarkdown, releaseNotebook } from "./documents";
 import { MarkerError, stubRegions, type Region } from "./regions";
-
-/** Paths (prefixes) that stay in the instructor's repository. */
-export const INSTRUCTOR_ONLY = [
-  ".ci/",
-  "bench/",
-  "docs/instructors.md",
-  "patches/",
-  "tools/mutants/",
-  "tools/release/",
-  "tools/teeth.ts",
-  "tools/teeth/",
-  "test/mutants.test.ts",
-  "test/release.test.ts",
-  "test/grader.test.ts",
-  "test/fixtures/grader/",
-  "test/fixtures/notebooks/",
-  "test/notebooks.test.ts",
-  "test/grader-adversarial.test.ts",
-  "tools/classroom/",
-  "tools/grade/class.ts",
-  "tools/grade/gradebookHtml.ts",
-  "test/class.test.ts",
-  "test/class-e2e.test.ts",
-  "test/class-workflow.test.ts",
-  "tools/instructor/",
-  "test/autograder-packages.test.ts",
-  "test/report-formats.test.ts",
-];
-
-/** Whether a file stays in the instructor's repository. */
-function isInstructorOnly(file: string): boolean {
-  return INSTRUCTOR_ONLY.some((prefix) => file === prefix || file.startsWith(prefix));
-}
-
-/** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "workflow", "autograder", "test:autograder", "test:class", "test:integration", "test:adversarial"];
+import { pruneLock } from "../instructor/release/lock";
+import { STUDENT_DEV_DEPENDENCIES, STUDENT_SCRIPTS, isStudentFile } from "../instructor/release/studentFiles";
 
 /** What a release wrote. */
 export interface ReleaseSummary {
@@ -61,9 +27,17 @@ export function projectFiles(root: string): string[] {
     .sort();
 }
 
-/** Transforms one file for the student release; `undefined` leaves it out. */
+/** Keeps only `names` of a record, in the record's order. */
+function pick(record: Record<string, string> | undefined, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(record ?? {}).filter(([name]) => names.includes(name)));
+}
+
+/**
+ * Transforms one file for the student release; `undefined` leaves it out (a file not in STUDENT_FILES).
+ * package.json keeps only the student's scripts and devDependencies; release() then prunes package-lock.json to them.
+ */
 export function releaseFile(file: string, text: string, regions: Region[] = []): string | undefined {
-  if (isInstructorOnly(file)) return undefined;
+  if (!isStudentFile(file)) return undefined;
   if (file.endsWith(".ts") && file.startsWith("src/")) {
     const stubbed = stubRegions(text, file);
     regions.push(...stubbed.regions);
@@ -72,16 +46,10 @@ export function releaseFile(file: string, text: string, regions: Region[] = []):
   if (file.endsWith(".ipynb")) return releaseNotebook(text, file);
   if (file.endsWith(".md")) return releaseMarkdown(text, file);
   if (file === "package.json") {
-    const pkg = JSON.parse(text) as { scripts: Record<string, string> };
-    for (const name of INSTRUCTOR_SCRIPTS) delete pkg.scripts[name];
+    const pkg = JSON.parse(text) as { scripts?: Record<string, string>; devDependencies?: Record<string, string> };
+    pkg.scripts = pick(pkg.scripts, STUDENT_SCRIPTS);
+    if (pkg.devDependencies) pkg.devDependencies = pick(pkg.devDependencies, STUDENT_DEV_DEPENDENCIES);
     return `${JSON.stringify(pkg, null, 2)}\n`;
-  }
-  if (file === "package-lock.json") {
-    // npm records whether the root package has install hooks; the release drops postinstall (and has no other, as
-    // test/release.test.ts checks), so a student's `npm install` would rewrite the lock file if it still said so.
-    const lock = JSON.parse(text) as { packages: Record<string, Record<string, unknown>> };
-    delete lock.packages[""].hasInstallScript;
-    return `${JSON.stringify(lock, null, 2)}\n`;
   }
   if (/\/\/ BEGIN SOLUTION/.test(text) && /\.(ts|js)$/.test(file)) {
     throw new MarkerError(`${file}: solution regions are only allowed under src/ and in notebooks`);
@@ -90,9 +58,11 @@ export function releaseFile(file: string, text: string, regions: Region[] = []):
 }
 
 /**
- * Writes the student repository for `root` into `outDir`: stubs instead of solutions, cleared notebooks, docs
- * without solution notes, no instructor-only files. Nothing is written when any marker is malformed.
+ * Writes the student repository for `root` into `outDir`: the files STUDENT_FILES lists, with stubs instead of
+ * solutions, cleared notebooks, docs without solution notes, and package.json and package-lock.json trimmed to the
+ * student's scripts and packages. Nothing is written when any marker is malformed.
  * @throws MarkerError naming the file and line of a malformed marker
+ * @throws LockPruneError when npm cannot prune the lock offline
  */
 export function release(root: string, outDir: string): ReleaseSummary {
   const target = path.resolve(outDir);
@@ -106,7 +76,7 @@ export function release(root: string, outDir: string): ReleaseSummary {
     const raw = fs.readFileSync(path.join(root, file));
     const binary = raw.includes(0);
     if (binary) {
-      if (!isInstructorOnly(file)) written.set(file, raw);
+      if (isStudentFile(file)) written.set(file, raw);
       continue;
     }
     const found: Region[] = [];
@@ -124,6 +94,7 @@ export function release(root: string, outDir: string): ReleaseSummary {
     fs.writeFileSync(dest, content);
     if (fs.existsSync(path.join(root, file))) fs.chmodSync(dest, fs.statSync(path.join(root, file)).mode);
   }
+  if (written.has("package.json") && written.has("package-lock.json")) pruneLock(target);
   return { outDir: target, files: written.size, regions, notebooks };
 }
 
@@ -135,7 +106,7 @@ export function releaseManifest(root: string): ProtectedManifest {
   const files: [string, Buffer | string][] = [];
   for (const file of projectFiles(root).filter(isProtected)) {
     const raw = fs.readFileSync(path.join(root, file));
-    const text = raw.includes(0) ? (isInstructorOnly(file) ? undefined : raw) : releaseFile(file, raw.toString("utf8"));
+    const text = raw.includes(0) ? (isStudentFile(file) ? raw : undefined) : releaseFile(file, raw.toString("utf8"));
     if (text !== undefined) files.push([file, text]);
   }
   return buildManifest(files);
