@@ -90,11 +90,13 @@ suite("#12 GitHub Classroom workflow, generated from grading.json", () => {
 
   it("#12 the Classroom result has one test per requirement whose scores sum to the report's points; --strict wants them all", () => {
     const { toRunnerResult } = require("../tools/grade/classroomResult") as typeof import("../tools/grade/classroomResult");
-    const test = (status: "passed" | "failed" | "timeout", message = "") => ({ name: `t ${status}`, status, message });
+    const test = (status: "passed" | "failed" | "timeout", message = "") => ({ name: `t ${status}`, status, message, points: 0, maxPoints: 0, hidden: false });
     const report = {
       submission: "s",
       points: 7.5,
       maxPoints: 15,
+      hiddenMaxPoints: 0,
+      hiddenRan: false,
       flags: ["timeout"],
       durationMs: 1,
       exercises: [],

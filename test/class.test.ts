@@ -33,11 +33,11 @@ function report(submission: string, points: Record<string, number>, flags: strin
       exercise: ex.id,
       points: points[id] ?? 0,
       maxPoints,
-      tests: [{ name: `${id} does it`, status: (points[id] ?? 0) === maxPoints ? ("passed" as const) : ("failed" as const), message: (points[id] ?? 0) === maxPoints ? "" : message }],
+      tests: [{ name: `${id} does it`, status: (points[id] ?? 0) === maxPoints ? ("passed" as const) : ("failed" as const), message: (points[id] ?? 0) === maxPoints ? "" : message, points: points[id] ?? 0, maxPoints, hidden: false }],
     })),
   );
   const total = requirements.reduce((a, r) => a + r.points, 0);
-  return { submission, points: total, maxPoints: 17.5, flags, durationMs: 1, exercises: [], requirements };
+  return { submission, points: total, maxPoints: 17.5, hiddenMaxPoints: 0, hiddenRan: false, flags, durationMs: 1, exercises: [], requirements };
 }
 
 suite("#12 gradebook.csv", () => {

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { grade } from "./grade/grade";
 import { loadGradingConfig } from "./grade/config";
-import { formatTable } from "./grade/report";
+import { formatTable } from "./core/report/text";
 import { release } from "./release/release";
 import { checkPerRequirement, formatMatrix } from "./teeth/perRequirement";
 
@@ -97,9 +97,10 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
   const problems: string[] = [];
 
   const reference = await grade({ root: ROOT });
-  const notPassing = reference.tests.filter((t) => t.status !== "passed");
+  const referenceTests = reference.requirements.flatMap((r) => r.tests);
+  const notPassing = referenceTests.filter((t) => t.status !== "passed");
   for (const t of notPassing) problems.push(`reference solution: ${t.status}: ${t.name} — ${t.message.split("\n")[0]}`);
-  console.log(`Reference solutions: ${reference.points} / ${reference.maxPoints} points, ${reference.tests.length - notPassing.length}/${reference.tests.length} graded tests pass.`);
+  console.log(`Reference solutions: ${reference.points} / ${reference.maxPoints} points, ${referenceTests.length - notPassing.length}/${referenceTests.length} graded tests pass.`);
 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "student-release-"));
   try {
@@ -117,11 +118,12 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
     if (!typecheck.ok) problems.push(`release: the stubs or tests do not type-check:\n${typecheck.output.slice(-3000)}`);
 
     const student = await grade({ root: out });
-    const passing = student.tests.filter((t) => t.status === "passed");
+    const studentTests = student.requirements.flatMap((r) => r.tests);
+    const passing = studentTests.filter((t) => t.status === "passed");
     for (const t of passing) problems.push(`release: passes against the stubs (a test without teeth): ${t.name}`);
     const loadErrors = student.exercises.filter((ex) => ex.loadError);
     for (const ex of loadErrors) problems.push(`release: exercise ${ex.id}'s tests do not even load: ${ex.loadError}`);
-    console.log(`Release graded: ${student.points} / ${student.maxPoints} points, ${passing.length}/${student.tests.length} graded tests pass.`);
+    console.log(`Release graded: ${student.points} / ${student.maxPoints} points, ${passing.length}/${studentTests.length} graded tests pass.`);
     if (passing.length > 0) console.log(formatTable(student));
 
     const npmTest = run(out, "npm", ["test"]);

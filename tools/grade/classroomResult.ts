@@ -8,7 +8,7 @@
  *       appends `result=<base64>` to $GITHUB_OUTPUT: one test per requirement with its points (partial credit)
  */
 import * as fs from "node:fs";
-import type { SubmissionReport } from "./gradebook";
+import type { GradeResult } from "../core/result";
 
 /** One runner's result in the format autograding-grading-reporter reads. */
 export interface RunnerResult {
@@ -21,7 +21,7 @@ export interface RunnerResult {
 const MAX_MESSAGE = 1000;
 
 /** The runner result of a report: one test per requirement, carrying the requirement's points as its score. */
-export function toRunnerResult(report: SubmissionReport): RunnerResult {
+export function toRunnerResult(report: GradeResult): RunnerResult {
   const flags = report.flags.length > 0 ? ` [${report.flags.join(", ")}]` : "";
   const tests = report.requirements.map((r) => {
     const passed = r.tests.filter((t) => t.status === "passed").length;
@@ -44,7 +44,7 @@ export function toRunnerResult(report: SubmissionReport): RunnerResult {
 
 function main(argv: string[]): number {
   const [file, ...options] = argv;
-  const report = JSON.parse(fs.readFileSync(file, "utf8")) as SubmissionReport;
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as GradeResult;
   const result = toRunnerResult(report);
   for (const t of result.tests) console.log(`${t.status === "pass" ? "✔" : "✘"} ${t.name}  ${t.score} point(s)${t.message ? `  ${t.message.split("\n")[0]}` : ""}`);
   console.log(`${report.points} / ${report.maxPoints}${report.flags.length > 0 ? `  flags: ${report.flags.join(", ")}` : ""}`);

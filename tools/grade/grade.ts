@@ -1,11 +1,25 @@
+/**
+ * `npm run grade`: grades this checkout (student mode), one submission (`--submission DIR`, instructor mode) or a
+ * class (`--class DIR`, class.ts), and writes the result in the formats asked for (tools/core/report/formats.ts).
+ *
+ *   npm run grade [-- 2 3]                        text table on stdout, grade.json (GradeResult) in the project
+ *   npm run grade -- --format json --out r.json   one format, to one file ("-": stdout)
+ *   npm run grade -- --format text --format json --out-dir DIR   several formats, each to DIR/<its default file>
+ *   npm run grade -- --submission DIR [--out FILE]                instructor mode (default FILE grade-reports/DIR.json)
+ *   --strict: exit 1 unless every point that ran was earned; --classroom: also `result=` in $GITHUB_OUTPUT
+ */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
-import { formatTable, toClassroom } from "./report";
+import { exerciseNumbers, parseCommandLine, positiveInteger, UsageError } from "../core/cli/args";
+import { formatNamed } from "../core/report/formats";
+import type { GradeResult } from "../core/result";
+import { fromGraderRun } from "../core/score/adapt";
+import type { ExerciseOutcomes } from "../core/score/outcome";
+import { scoreOutcomes, selectExercises } from "../core/score/score";
+import { loadGradingConfig, timeLimits, type ExerciseConfig, type GradingConfig } from "./config";
 import { runExercise } from "./runExercise";
-import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
-import { gradeSubmission, type SubmissionReport } from "./submission";
+import { gradeSubmission } from "./submission";
 import { monotonicMs } from "./clock";
 
 /** What to grade and how. */
@@ -22,13 +36,20 @@ export interface GradeOptions {
   onExercise?: (id: number) => void;
 }
 
-/** Runs the selected exercises' tests in child processes and scores them with the grading config. */
-export async function grade(options: GradeOptions): Promise<GradeReport> {
+/** An exercise's hidden test files that exist under `root` (none in a student's repository). */
+export function presentHiddenTests(root: string, exercise: ExerciseConfig): string[] {
+  return (exercise.hiddenTests ?? []).filter((file) => fs.existsSync(path.join(root, file)));
+}
+
+/** Runs the selected exercises' tests (hidden ones too, where present) in child processes and scores them. */
+export async function grade(options: GradeOptions): Promise<GradeResult> {
+  const started = monotonicMs();
   const config = options.config ?? loadGradingConfig(path.join(options.root, "grading.json"));
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-  const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
-  const deadline = monotonicMs() + (config.timeouts.submissionMs ?? Infinity);
+  const runs: ExerciseOutcomes[] = new Array(exercises.length);
+  const deadline = started + (config.timeouts.submissionMs ?? Infinity);
+  const hiddenRan = exercises.some((ex) => (ex.hiddenTests ?? []).length > 0) && exercises.every((ex) => presentHiddenTests(options.root, ex).length === (ex.hiddenTests ?? []).length);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
@@ -36,67 +57,73 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       const exercise = exercises[index];
       const run = await runExercise({
         root: options.root,
-        files: exercise.tests,
+        files: [...exercise.tests, ...presentHiddenTests(options.root, exercise)],
         ...timeLimits(config),
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
       });
-      scored[index] = scoreExercise(exercise, run);
+      runs[index] = fromGraderRun(exercise.id, run);
       options.onExercise?.(exercise.id);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
-  return buildReport(scored);
+  return scoreOutcomes(config, runs, { root: options.root, hiddenRan, durationMs: Math.round(monotonicMs() - started) });
 }
 
-interface Cli {
+const USAGE = "[N …] [--format NAME]… [--out FILE | --out-dir DIR] [--submission DIR] [--root DIR] [--jobs N] [--strict] [--classroom]";
+
+/** The grade command line, parsed. */
+export interface GradeCli {
   root: string;
   submission: string;
   exercises: number[];
-  out: string;
-  classroomOut: string;
+  formats: string[];
+  /** Where each format goes: a file path, or "-" for standard output. */
+  destinations: string[];
+  jobs?: number;
   classroom: boolean;
   strict: boolean;
 }
 
-function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { root: process.cwd(), submission: "", exercises: [], out: "", classroomOut: "", classroom: false, strict: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (/^\d+$/.test(arg)) cli.exercises.push(Number(arg));
-    else if (arg === "--root") cli.root = path.resolve(argv[++i] ?? "");
-    else if (arg === "--submission") cli.submission = path.resolve(argv[++i] ?? "");
-    else if (arg === "--out") cli.out = path.resolve(argv[++i] ?? "");
-    else if (arg === "--classroom") cli.classroom = true;
-    else if (arg === "--strict") cli.strict = true;
-    else throw new RangeError(`expected exercise numbers, --submission DIR, --root DIR, --out FILE, --classroom or --strict; got ${JSON.stringify(arg)}`);
-  }
-  if (cli.submission && (cli.classroom || cli.strict)) throw new RangeError("--classroom and --strict are for student mode, not with --submission");
-  cli.out ||= cli.submission ? path.resolve("grade-reports", `${path.basename(cli.submission)}.json`) : path.join(cli.root, "grade.json");
-  cli.classroomOut = path.join(path.dirname(cli.out), "classroom-results.json");
-  return cli;
-}
-
-async function main(): Promise<number> {
-  if (process.argv.includes("--class")) return require("./class").classMain(process.argv.slice(2)); // class grading, instructor-only (issue 12)
-  let cli: Cli;
-  try {
-    cli = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`npm run grade: ${(error as Error).message}`);
-    return 2;
-  }
-  if (cli.submission) return gradeOneSubmission(cli);
-  const report = await grade({ root: cli.root, exercises: cli.exercises });
-  console.log(formatTable(report));
-  fs.writeFileSync(cli.out, `${JSON.stringify(report, null, 2)}\n`);
-  const classroom = toClassroom(report);
-  fs.writeFileSync(cli.classroomOut, `${JSON.stringify(classroom, null, 2)}\n`);
-  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out}; GitHub Classroom format: ${path.relative(process.cwd(), cli.classroomOut)}`);
-  if (cli.classroom && process.env.GITHUB_OUTPUT) {
-    fs.appendFileSync(process.env.GITHUB_OUTPUT, `result=${Buffer.from(JSON.stringify(classroom)).toString("base64")}\n`);
-  }
-  return cli.strict && report.points < report.maxPoints ? 1 : 0;
+/**
+ * Parses `npm run grade`'s command line. Without `--format`: text on stdout and json to a file, which `--out` names.
+ * With one format, `--out` names its file; with several, `--out-dir` names their folder (each keeps its default file
+ * name) and `--out` is refused.
+ * @throws UsageError saying what was expected and what came
+ */
+export function parseGradeArgs(argv: string[], cwd = process.cwd()): GradeCli {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      root: { type: "string" },
+      submission: { type: "string" },
+      out: { type: "string" },
+      "out-dir": { type: "string" },
+      format: { type: "string", multiple: true },
+      jobs: { type: "string" },
+      classroom: { type: "boolean" },
+      strict: { type: "boolean" },
+    },
+    USAGE,
+    true,
+  );
+  const root = path.resolve(cwd, values.root ?? ".");
+  const submission = values.submission ? path.resolve(cwd, values.submission) : "";
+  if (submission && (values.classroom || values.strict)) throw new UsageError("--classroom and --strict are for student mode, not with --submission");
+  const chosen = values.format ?? [];
+  const formats = chosen.length > 0 ? chosen : ["text", "json"];
+  for (const name of formats) formatNamed(name);
+  if (values.out !== undefined && values["out-dir"] !== undefined) throw new UsageError("expected --out FILE or --out-dir DIR, not both");
+  if (values.out !== undefined && chosen.length > 1) throw new UsageError(`--out: expected one --format (with several, --out-dir DIR), got ${chosen.join(", ")}`);
+  const dir = values["out-dir"] !== undefined ? path.resolve(cwd, values["out-dir"]) : submission ? path.resolve(cwd, "grade-reports") : root;
+  const destinations = formats.map((name) => {
+    const { defaultFile } = formatNamed(name);
+    const target = chosen.length === 0 ? (name === "json" ? values.out : undefined) : values.out;
+    if (target !== undefined) return target === "-" ? "-" : path.resolve(cwd, target);
+    if (defaultFile === "-") return "-";
+    return path.join(dir, submission && name === "json" && values["out-dir"] === undefined ? `${path.basename(submission)}.json` : defaultFile);
+  });
+  return { root, submission, exercises: exerciseNumbers(positionals), formats, destinations, jobs: positiveInteger("jobs", values.jobs), classroom: values.classroom ?? false, strict: values.strict ?? false };
 }
 
 /** Writes a file in one step (a temporary file renamed over it), so a reader never sees half a report. */
@@ -107,24 +134,47 @@ export function writeAtomically(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
-/** Formats the instructor report as a short table: one line per exercise with its flags, then the total. */
-export function formatSubmission(report: SubmissionReport): string {
-  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  const lines = report.exercises.map((ex) => `${`Exercise ${ex.id} — ${ex.title}`.padEnd(52)}${`${fmt(ex.points)} / ${fmt(ex.maxPoints)}`.padStart(12)}  ${ex.flags.join(" ")}`);
-  lines.push(`${"Total".padEnd(52)}${`${fmt(report.points)} / ${fmt(report.maxPoints)}`.padStart(12)}  ${report.flags.join(" ")}`);
-  return lines.join("\n");
+/** Renders the result in every format asked for; returns the files written. */
+export function writeFormats(result: GradeResult, cli: Pick<GradeCli, "formats" | "destinations">, env: NodeJS.ProcessEnv = process.env): string[] {
+  const written: string[] = [];
+  cli.formats.forEach((name, i) => {
+    const text = formatNamed(name).render(result, env);
+    if (cli.destinations[i] === "-") process.stdout.write(text);
+    else {
+      writeAtomically(cli.destinations[i], text);
+      written.push(cli.destinations[i]);
+    }
+  });
+  return written;
 }
 
-async function gradeOneSubmission(cli: Cli): Promise<number> {
-  if (!fs.existsSync(cli.submission)) {
-    console.error(`npm run grade: expected a submission folder, ${cli.submission} does not exist`);
+/** Points a student can earn here: hidden tests that did not run are not held against `--strict`. */
+const reachable = (result: GradeResult) => result.maxPoints - (result.hiddenRan ? 0 : result.hiddenMaxPoints);
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return require("./class").classMain(argv); // class grading, instructor-only (issue 12)
+  let cli: GradeCli;
+  try {
+    cli = parseGradeArgs(argv);
+  } catch (error) {
+    console.error(`npm run grade: ${(error as Error).message}`);
     return 2;
   }
-  const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises });
-  writeAtomically(cli.out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(formatSubmission(report));
-  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out} (${(report.durationMs / 1000).toFixed(1)} s)`);
-  return 0;
+  if (cli.submission && !fs.existsSync(cli.submission)) {
+    console.error(`npm run grade: --submission: expected a submission folder, got ${cli.submission}, which does not exist`);
+    return 2;
+  }
+  const result = cli.submission
+    ? await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
+    : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });
+  const written = writeFormats(result, cli);
+  if (written.length > 0) console.log(`\nReport: ${written.map((f) => path.relative(process.cwd(), f) || f).join(", ")} (${(result.durationMs / 1000).toFixed(1)} s)`);
+  if (cli.classroom && process.env.GITHUB_OUTPUT) {
+    const { toRunnerResult } = require("./classroomResult") as typeof import("./classroomResult");
+    fs.appendFileSync(process.env.GITHUB_OUTPUT, `result=${Buffer.from(JSON.stringify(toRunnerResult(result))).toString("base64")}\n`);
+  }
+  return cli.strict && result.points < reachable(result) ? 1 : 0;
 }
 
 if (require.main === module) {
