@@ -122,3 +122,26 @@ describe("#19 report formats and the grade command line", () => {
     expect(() => parseGradeArgs(["--submission", "s", "--strict"], cwd)).to.throw(UsageError, /for student mode/);
   });
 });
+
+describe("#19 no import cycles in the grading code", () => {
+  const { importCycles } = require("../tools/instructor/cycles") as typeof import("../tools/instructor/cycles");
+
+  it("#19 tools/ has no cycle of run-time imports (type-only imports and lazy require() are not edges)", () => {
+    expect(importCycles(path.join(__dirname, "..", "tools"))).to.deep.equal([]);
+  });
+
+  it("#19 the check finds a cycle through import and export … from, and ignores import type", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cycles-"));
+    try {
+      fs.writeFileSync(path.join(dir, "a.ts"), 'import { b } from "./b";\nexport const a = b;\n');
+      fs.writeFileSync(path.join(dir, "b.ts"), 'export { c as b } from "./c";\n');
+      fs.writeFileSync(path.join(dir, "c.ts"), 'import { a } from "./a";\nexport const c = () => a;\n');
+      fs.writeFileSync(path.join(dir, "d.ts"), 'import type { a } from "./a";\nimport { type c } from "./c";\nexport type D = typeof a | typeof c;\n');
+      expect(importCycles(dir)).to.deep.equal([["a.ts", "b.ts", "c.ts"]]);
+      fs.writeFileSync(path.join(dir, "c.ts"), 'import type { a } from "./a";\nexport const c = (x: typeof a) => x;\n');
+      expect(importCycles(dir)).to.deep.equal([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
