@@ -292,8 +292,10 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
   });
 
   it("#10 npm test -- 2 selects an exercise; mocha options and their values pass through", () => {
-    expect(parseArgs(["2", "-g", "R2.3"], [1, 2, 3, 4])).to.deep.equal({ exercises: [2], mochaArgs: ["-g", "R2.3"] });
-    expect(parseArgs(["--timeout", "3", "1", "4"], [1, 2, 3, 4])).to.deep.equal({ exercises: [1, 4], mochaArgs: ["--timeout", "3"] });
+    const none = { all: false, integration: false };
+    expect(parseArgs(["2", "-g", "R2.3"], [1, 2, 3, 4])).to.deep.equal({ exercises: [2], mochaArgs: ["-g", "R2.3"], ...none });
+    expect(parseArgs(["--timeout", "3", "1", "4"], [1, 2, 3, 4])).to.deep.equal({ exercises: [1, 4], mochaArgs: ["--timeout", "3"], ...none });
+    expect(parseArgs(["--all", "--grep=R1.1", "--", "x.test.ts"], [1, 2, 3, 4])).to.deep.equal({ exercises: [], mochaArgs: ["--grep=R1.1", "--", "x.test.ts"], all: true, integration: false });
     expect(() => parseArgs(["7"], [1, 2, 3, 4])).to.throw(RangeError, /expected an exercise number among 1, 2, 3, 4, got 7/);
   });
 

@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseCommandLine } from "../core/cli/args";
 import { loadGradingConfig, type ExerciseConfig, type GradingConfig } from "../grade/config";
 
 /** The Node.js LTS line the workflow runs on (Node 20 reached its end of life in April 2026). */
@@ -149,15 +150,17 @@ export function isGenerated(text: string, config: GradingConfig): boolean {
 
 function main(argv: string[]): number {
   const root = path.join(__dirname, "..", "..");
-  const unknown = argv.filter((a) => a !== "--check" && a !== "--partial-credit");
-  if (unknown.length > 0) {
-    console.error(`npm run classroom: expected --check or --partial-credit, got ${unknown.join(" ")}`);
+  let values: { check?: boolean; "partial-credit"?: boolean };
+  try {
+    ({ values } = parseCommandLine(argv, { check: { type: "boolean" }, "partial-credit": { type: "boolean" } }, "[--check] [--partial-credit]"));
+  } catch (error) {
+    console.error(`npm run classroom: ${(error as Error).message}`);
     return 2;
   }
   const config = loadGradingConfig(path.join(root, "grading.json"));
-  const text = classroomWorkflow(config, { partialCredit: argv.includes("--partial-credit") });
+  const text = classroomWorkflow(config, { partialCredit: values["partial-credit"] ?? false });
   const file = path.join(root, WORKFLOW_PATH);
-  if (argv.includes("--check")) {
+  if (values.check) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     if (isGenerated(current, config)) return 0;
     console.error(`${WORKFLOW_PATH} differs from what grading.json generates: run npm run classroom`);

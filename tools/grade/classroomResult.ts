@@ -8,6 +8,7 @@
  *       appends `result=<base64>` to $GITHUB_OUTPUT: one test per requirement with its points (partial credit)
  */
 import * as fs from "node:fs";
+import { parseCommandLine, UsageError } from "../core/cli/args";
 import type { GradeResult } from "../core/result";
 
 /** One runner's result in the format autograding-grading-reporter reads. */
@@ -43,17 +44,19 @@ export function toRunnerResult(report: GradeResult): RunnerResult {
 }
 
 function main(argv: string[]): number {
-  const [file, ...options] = argv;
+  const { values, positionals } = parseCommandLine(argv, { strict: { type: "boolean" }, "github-output": { type: "boolean" } }, "REPORT [--strict] [--github-output]", true);
+  if (positionals.length !== 1) throw new UsageError(`expected REPORT [--strict] [--github-output]: one report file, got ${positionals.length}`);
+  const file = positionals[0];
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as GradeResult;
   const result = toRunnerResult(report);
   for (const t of result.tests) console.log(`${t.status === "pass" ? "✔" : "✘"} ${t.name}  ${t.score} point(s)${t.message ? `  ${t.message.split("\n")[0]}` : ""}`);
   console.log(`${report.points} / ${report.maxPoints}${report.flags.length > 0 ? `  flags: ${report.flags.join(", ")}` : ""}`);
-  if (options.includes("--github-output")) {
+  if (values["github-output"]) {
     const output = process.env.GITHUB_OUTPUT;
     if (!output) throw new Error("--github-output: expected the GITHUB_OUTPUT environment variable (set by GitHub Actions)");
     fs.appendFileSync(output, `result=${Buffer.from(JSON.stringify(result)).toString("base64")}\n`);
   }
-  return options.includes("--strict") && report.points < report.maxPoints ? 1 : 0;
+  return values.strict === true && report.points < report.maxPoints ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -139,9 +139,14 @@ export function releaseManifest(root: string): ProtectedManifest {
 }
 
 if (require.main === module) {
-  const outDir = process.argv[2];
-  if (!outDir) {
-    console.error("usage: npm run release -- <outDir>   (writes the student repository there)");
+  let outDir = "";
+  try {
+    const { parseCommandLine, UsageError } = require("../core/cli/args") as typeof import("../core/cli/args");
+    const { positionals } = parseCommandLine(process.argv.slice(2), {}, "OUT_DIR (the folder the student repository is written to)", true);
+    if (positionals.length !== 1) throw new UsageError(`expected OUT_DIR (the folder the student repository is written to), got ${positionals.length} folders`);
+    outDir = positionals[0];
+  } catch (error) {
+    console.error(`npm run release: ${(error as Error).message}`);
     process.exit(2);
   }
   try {
