@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { WorkerMessage, WorkerRequest } from "../test-run/worker";
 import type { RanTest } from "../test-run/verdict";
+import { parseCommandLine } from "../core/cli/args";
 import { ALL_PASS, formatNextStep, formatProgress } from "../core/report/feedback";
 import type { ExerciseResult, GradeResult } from "../core/result";
 import { fromRanTests } from "../core/score/adapt";
@@ -147,6 +148,7 @@ function watchBuild(root: string, onChange: (line: string) => void): ChildProces
 }
 
 async function main(): Promise<void> {
+  parseCommandLine(process.argv.slice(2), {}, "no arguments (npm run watch re-runs the exercise whose files you save)");
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   const scores = new Map<number, GradeResult>();
