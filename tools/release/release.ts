@@ -28,6 +28,8 @@ export const INSTRUCTOR_ONLY = [
   "test/class.test.ts",
   "test/class-e2e.test.ts",
   "test/class-workflow.test.ts",
+  "test/score.test.ts",
+  "tools/instructor/",
 ];
 
 /** Whether a file stays in the instructor's repository. */
