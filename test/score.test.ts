@@ -8,7 +8,7 @@ import { formatTable } from "../tools/core/report/text";
 import type { TestStatus } from "../tools/core/result";
 import type { ExerciseOutcomes } from "../tools/core/score/outcome";
 import { scoreOutcomes, ungradable } from "../tools/core/score/score";
-import { GradingConfigError, loadGradingConfig, type GradingConfig } from "../tools/grade/config";
+import { GradingConfigError, hiddenRunnable, loadGradingConfig, presentHiddenTests, type GradingConfig } from "../tools/grade/config";
 import { parseGradeArgs } from "../tools/grade/grade";
 import { UsageError } from "../tools/core/cli/args";
 
@@ -72,6 +72,21 @@ describe("#22 hidden tests: how a requirement's points split between visible and
     expect(failed).to.include({ submission: "alice", points: 0, maxPoints: 25, hiddenMaxPoints: 4, hiddenRan: false, error: "grading stopped" });
     expect(failed.flags).to.deep.equal(["timeout"]);
     expect(failed.requirements.map((r) => r.id)).to.deep.equal(["R1.1", "R1.2", "R1.3", "R2.1"]);
+  });
+
+  it("#22 hidden files run where they exist; with one missing (a student's repository) the grade says hidden tests did not run", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hidden-present-"));
+    try {
+      expect(presentHiddenTests(dir, config.exercises[0])).to.deep.equal([]);
+      expect(hiddenRunnable(dir, config.exercises)).to.equal(false);
+      fs.mkdirSync(path.join(dir, "test", "hidden"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "test", "hidden", "one.hidden.test.ts"), "");
+      expect(presentHiddenTests(dir, config.exercises[0])).to.deep.equal(["test/hidden/one.hidden.test.ts"]);
+      expect(hiddenRunnable(dir, config.exercises)).to.equal(true);
+      expect(hiddenRunnable(dir, [config.exercises[1]]), "no hidden tests listed").to.equal(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("#22 grading.json's hiddenTests and hiddenShare are checked, and errors name the field", () => {

@@ -121,3 +121,13 @@ export function timeLimits(config: GradingConfig): Pick<GradingConfig["timeouts"
   const { testMs, requirementMs, exerciseMs, graceMs, loadMs } = config.timeouts;
   return { testMs, requirementMs, exerciseMs, graceMs, loadMs };
 }
+
+/** An exercise's hidden test files that exist under `root` (none in a student's repository). */
+export function presentHiddenTests(root: string, exercise: ExerciseConfig): string[] {
+  return (exercise.hiddenTests ?? []).filter((file) => fs.existsSync(path.join(root, file)));
+}
+
+/** Whether the exercises' hidden tests can run under `root`: some are listed and every one listed is there. */
+export function hiddenRunnable(root: string, exercises: ExerciseConfig[]): boolean {
+  return exercises.some((ex) => (ex.hiddenTests ?? []).length > 0) && exercises.every((ex) => presentHiddenTests(root, ex).length === (ex.hiddenTests ?? []).length);
+}

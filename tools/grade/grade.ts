@@ -17,7 +17,7 @@ import type { GradeResult } from "../core/result";
 import { fromGraderRun } from "../core/score/adapt";
 import type { ExerciseOutcomes } from "../core/score/outcome";
 import { scoreOutcomes, selectExercises } from "../core/score/score";
-import { loadGradingConfig, timeLimits, type ExerciseConfig, type GradingConfig } from "./config";
+import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
 import { runExercise } from "./runExercise";
 import { gradeSubmission } from "./submission";
 import { monotonicMs } from "./clock";
@@ -36,11 +36,6 @@ export interface GradeOptions {
   onExercise?: (id: number) => void;
 }
 
-/** An exercise's hidden test files that exist under `root` (none in a student's repository). */
-export function presentHiddenTests(root: string, exercise: ExerciseConfig): string[] {
-  return (exercise.hiddenTests ?? []).filter((file) => fs.existsSync(path.join(root, file)));
-}
-
 /** Runs the selected exercises' tests (hidden ones too, where present) in child processes and scores them. */
 export async function grade(options: GradeOptions): Promise<GradeResult> {
   const started = monotonicMs();
@@ -49,7 +44,7 @@ export async function grade(options: GradeOptions): Promise<GradeResult> {
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
   const runs: ExerciseOutcomes[] = new Array(exercises.length);
   const deadline = started + (config.timeouts.submissionMs ?? Infinity);
-  const hiddenRan = exercises.some((ex) => (ex.hiddenTests ?? []).length > 0) && exercises.every((ex) => presentHiddenTests(options.root, ex).length === (ex.hiddenTests ?? []).length);
+  const hiddenRan = hiddenRunnable(options.root, exercises);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {

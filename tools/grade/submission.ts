@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
+import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
 import type { PlannedTest } from "./protocol";
@@ -157,7 +157,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
         const index = next++;
         const exercise = exercises[index];
         // Hidden tests (issue 22) come from the instructor's checkout like the visible ones: the workspace copies test/.
-        const files = [...exercise.tests, ...(exercise.hiddenTests ?? [])];
+        const files = [...exercise.tests, ...presentHiddenTests(root, exercise)];
         const key = `${root}\n${files.join("\n")}`;
         if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
         const trusted = await trustedPlans.get(key)!;
@@ -181,6 +181,6 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
   }
   // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
   const flags = [...(complete ? [] : ["too-large"]), ...(permissionSyntax() === "none" ? ["unsandboxed"] : [])];
-  const hiddenRan = exercises.some((ex) => (ex.hiddenTests ?? []).length > 0);
+  const hiddenRan = hiddenRunnable(root, exercises);
   return scoreOutcomes(config, runs, { submission: options.submission, root, hiddenRan, flags, durationMs: Math.round(monotonicMs() - started) });
 }
