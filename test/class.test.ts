@@ -68,6 +68,15 @@ suite("#12 gradebook.csv", () => {
 });
 
 suite("#12 gradebook.html", () => {
+  it("#19 shows why an exercise's tests did not load (its requirements then have no test result)", () => {
+    const { gradebookHtml } = load().html;
+    const broken = { ...report("dave", { "R1.1": 5 }), exercises: [{ id: 2, title: "Two", hints: "", points: 0, maxPoints: 10, flags: ["compile-error"], loadError: "TSError: src/x.ts(3,9): error TS1109: Expression expected <b>" }] };
+    broken.requirements = broken.requirements.map((r) => (r.exercise === 2 ? { ...r, tests: [] } : r));
+    const html = gradebookHtml([broken], config);
+    expect(html).to.include("Its tests did not load:</p><pre class=\"error\">TSError: src/x.ts(3,9): error TS1109: Expression expected &#60;b&#62;</pre>");
+    expect(html).to.include("no test result (its exercise's tests did not load, see above)");
+  });
+
   it("#12 escapes every student-controlled text: names, messages, test names and flags", () => {
     const { gradebookHtml } = load().html;
     const evil = "<script>alert(1)</script>";
