@@ -33,11 +33,11 @@ function report(submission: string, points: Record<string, number>, flags: strin
       exercise: ex.id,
       points: points[id] ?? 0,
       maxPoints,
-      tests: [{ name: `${id} does it`, status: (points[id] ?? 0) === maxPoints ? ("passed" as const) : ("failed" as const), message: (points[id] ?? 0) === maxPoints ? "" : message }],
+      tests: [{ name: `${id} does it`, status: (points[id] ?? 0) === maxPoints ? ("passed" as const) : ("failed" as const), message: (points[id] ?? 0) === maxPoints ? "" : message, points: points[id] ?? 0, maxPoints, hidden: false }],
     })),
   );
   const total = requirements.reduce((a, r) => a + r.points, 0);
-  return { submission, points: total, maxPoints: 17.5, flags, durationMs: 1, exercises: [], requirements };
+  return { submission, points: total, maxPoints: 17.5, hiddenMaxPoints: 0, hiddenRan: false, flags, durationMs: 1, exercises: [], requirements };
 }
 
 suite("#12 gradebook.csv", () => {
@@ -68,6 +68,15 @@ suite("#12 gradebook.csv", () => {
 });
 
 suite("#12 gradebook.html", () => {
+  it("#19 shows why an exercise's tests did not load (its requirements then have no test result)", () => {
+    const { gradebookHtml } = load().html;
+    const broken = { ...report("dave", { "R1.1": 5 }), exercises: [{ id: 2, title: "Two", hints: "", points: 0, maxPoints: 10, flags: ["compile-error"], loadError: "TSError: src/x.ts(3,9): error TS1109: Expression expected <b>" }] };
+    broken.requirements = broken.requirements.map((r) => (r.exercise === 2 ? { ...r, tests: [] } : r));
+    const html = gradebookHtml([broken], config);
+    expect(html).to.include("Its tests did not load:</p><pre class=\"error\">TSError: src/x.ts(3,9): error TS1109: Expression expected &#60;b&#62;</pre>");
+    expect(html).to.include("no test result (its exercise's tests did not load, see above)");
+  });
+
   it("#12 escapes every student-controlled text: names, messages, test names and flags", () => {
     const { gradebookHtml } = load().html;
     const evil = "<script>alert(1)</script>";

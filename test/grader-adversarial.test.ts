@@ -11,7 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig } from "../tools/grade/config";
 import { listTests } from "../tools/grade/listTests";
-import { gradeSubmission, warmTranspileCache, type SubmissionReport } from "../tools/grade/submission";
+import type { GradeResult as SubmissionReport } from "../tools/core/result";
+import { gradeSubmission, warmTranspileCache } from "../tools/grade/submission";
 
 const ROOT = path.join(__dirname, "..");
 const ENABLED = process.env.GRADER_ADVERSARIAL === "1";
@@ -583,10 +584,10 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
   it("#11 the instructor report has the documented shape", function () {
     if (ONLY) this.skip();
     const r = controls.reference;
-    expect(Object.keys(r)).to.have.members(["submission", "points", "maxPoints", "flags", "durationMs", "exercises", "requirements"]);
-    expect(Object.keys(r.exercises[0])).to.have.members(["id", "title", "points", "maxPoints", "flags"]);
+    expect(Object.keys(r)).to.have.members(["submission", "points", "maxPoints", "hiddenMaxPoints", "hiddenRan", "flags", "durationMs", "exercises", "requirements"]);
+    expect(Object.keys(r.exercises[0])).to.include.members(["id", "title", "hints", "points", "maxPoints", "flags"]);
     expect(Object.keys(r.requirements[0])).to.have.members(["id", "exercise", "points", "maxPoints", "tests"]);
-    expect(Object.keys(r.requirements[0].tests[0])).to.have.members(["name", "status", "message"]);
+    expect(Object.keys(r.requirements[0].tests[0])).to.include.members(["name", "status", "message", "points", "maxPoints", "hidden"]);
     expect(r.requirements.map((q) => q.id)).to.deep.equal(CONFIG.exercises.flatMap((ex) => Object.keys(ex.requirements)));
     expect(controls.stubs.requirements.flatMap((q) => q.tests.map((t) => t.status))).to.not.include("passed");
   });

@@ -5,23 +5,25 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { GradingConfigError, loadGradingConfig, requirementOf } from "../tools/grade/config";
 import { grade } from "../tools/grade/grade";
-import { formatNextStep, formatProgress, formatTable, toClassroom } from "../tools/grade/report";
+import { formatNextStep, formatProgress } from "../tools/core/report/feedback";
+import { formatTable } from "../tools/core/report/text";
+import type { GradeResult, TestResult } from "../tools/core/result";
+import { fromGraderRun } from "../tools/core/score/adapt";
+import { scoreOutcomes } from "../tools/core/score/score";
 import type { ExerciseRun } from "../tools/grade/runExercise";
-import { scoreExercise, type ExerciseScore, type GradeReport, type GradedTest } from "../tools/grade/score";
-import { affectedExercises, formatWatchScreen } from "../tools/grade/watch";
+import { affectedExercises, formatWatchScreen, scoresOf } from "../tools/grade/watch";
 import { parseEventLine } from "../tools/grade/protocol";
 import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/grade/sandbox";
-import { buildSubmissionReport } from "../tools/grade/submission";
 import { transpileAll, transpileFile } from "../tools/grade/transpile";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
 // Grading the fixture class and the CLI runs take seconds of child processes. A full run (npm test) starts them
 // at load, while mocha runs the other files; a filtered run (`-g R2.3`) starts them only if it reaches these tests.
-let fixtureGrading: Promise<GradeReport> | undefined;
+let fixtureGrading: Promise<GradeResult> | undefined;
 const startFixtureGrading = () => (fixtureGrading ??= grade({ root: FIXTURES }));
 let cliRuns: ReturnType<typeof runGradeCli> | undefined;
-const startCliRuns = () => (cliRuns ??= runGradeCli([["3", "--strict"], ["3"], ["6", "--strict", "--classroom"], ["9"]]));
+const startCliRuns = () => (cliRuns ??= runGradeCli([["3", "--strict"], ["3"], ["6", "--strict"], ["9"], ["6", "--format", "junit"]]));
 if (!process.argv.some((arg) => /^(-g|--grep|-f|--fgrep)(=|$)/.test(arg))) {
   startFixtureGrading().catch(() => {});
   startCliRuns().catch(() => {});
@@ -51,9 +53,9 @@ async function runGradeCli(argLists: string[][]) {
 
 describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)", function () {
   this.timeout(60000);
-  let report: GradeReport;
-  const test = (name: string): GradedTest => {
-    const found = report.tests.find((t) => t.name === name);
+  let report: GradeResult;
+  const test = (name: string): TestResult => {
+    const found = report.requirements.flatMap((r) => r.tests).find((t) => t.name === name);
     if (!found) throw new Error(`no graded test named ${JSON.stringify(name)}`);
     return found;
   };
@@ -68,7 +70,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
     expect(report.exercises.map((ex) => ex.id)).to.deep.equal(config.exercises.map((ex) => ex.id));
     expect(report.maxPoints).to.equal(105);
     for (const ex of config.exercises) {
-      expect(exercise(ex.id).requirements.map((r) => r.requirement)).to.deep.equal(Object.keys(ex.requirements));
+      expect(report.requirements.filter((r) => r.exercise === ex.id).map((r) => r.id)).to.deep.equal(Object.keys(ex.requirements));
     }
   });
 
@@ -102,7 +104,8 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
   it("#6 a syntax error zeroes only its own exercise, and says why", () => {
     expect(exercise(5).points).to.equal(0);
     expect(exercise(5).loadError).to.match(/syntax-src\.ts\(2,14\).*Expression expected/s);
-    expect(test("R5.1 (no tests ran)").status).to.equal("load error");
+    expect(report.requirements.find((r) => r.id === "R5.1")!.tests, "no test ran").to.deep.equal([]);
+    expect(exercise(5).flags).to.include("compile-error");
   });
 
   it("#6 type errors do not cost anything: the code is graded on what it does", () => {
@@ -144,6 +147,7 @@ describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)"
 
 describe("#6 grader scoring and report formats", () => {
   const exercise = { id: 2, title: "Descriptors", tests: ["t"], sources: [], hints: "docs/exercise-2.md#hints", requirements: { "R2.1": 5, "R2.2": 5, "R2.3": 6 } };
+  const config = { timeouts: { testMs: 1, exerciseMs: 1 }, exercises: [exercise] };
   const outcome = (title: string, status: "passed" | "failed", message = "") => ({ id: title, title, file: "t", status, message, durationMs: 1 });
   const run: ExerciseRun = {
     tests: [
@@ -157,6 +161,7 @@ describe("#6 grader scoring and report formats", () => {
     outputTail: "",
     processes: 1,
   };
+  const scored = (r: ExerciseRun = run) => scoreOutcomes(config, [fromGraderRun(2, r)]);
 
   it("#12 instructor mode transpiles once: a syntax error gives ts-node's TSError text with the file's position, and trusted files are cached by content", () => {
     const tsconfig = path.join(__dirname, "..", "tsconfig.json");
@@ -181,36 +186,27 @@ describe("#6 grader scoring and report formats", () => {
   });
 
   it("#6 a requirement's points are shared among its tests; a requirement without tests earns nothing", () => {
-    const { score, tests } = scoreExercise(exercise, run);
-    expect(score.requirements.map((r) => [r.requirement, r.passed, r.tests, r.points])).to.deep.equal([
+    const result = scored();
+    expect(result.requirements.map((r) => [r.id, r.tests.filter((t) => t.status === "passed").length, r.tests.length, r.points])).to.deep.equal([
       ["R2.1", 2, 2, 5],
       ["R2.2", 2, 3, 3.33],
       ["R2.3", 0, 0, 0],
     ]);
-    expect(score.points).to.equal(8.33);
-    expect(score.maxPoints).to.equal(16);
-    expect(score.ungraded).to.deep.equal(["R2.x given: helper"]);
-    expect(tests.find((t) => t.name === "R2.3 (no tests ran)")).to.include({ status: "not run", points: 0 });
-    const report = (ungraded: string[]) => formatTable({ version: 1, points: 0, maxPoints: 16, tests: [], exercises: [{ ...score, ungraded }] });
-    expect(report(score.ungraded), "tests of given code carry no points by design: no line").not.to.include("not graded");
-    expect(report([...score.ungraded, "checks R2 stuff"])).to.include("(1 test(s) in these files name no requirement of this exercise and are not graded)");
-    expect(tests.every((t) => ["name", "status", "requirement", "points", "message"].every((k) => k in t))).to.equal(true);
+    expect(result).to.include({ points: 8.33, maxPoints: 16, hiddenMaxPoints: 0, hiddenRan: false });
+    expect(result.exercises[0].ungraded!.map((t) => t.name)).to.deep.equal(["R2.x given: helper"]);
+    const table = (ungraded: TestResult[]) => formatTable({ ...result, exercises: [{ ...result.exercises[0], ungraded }] });
+    expect(table(result.exercises[0].ungraded!), "tests of given code carry no points by design: no line").not.to.include("not graded");
+    expect(table([...result.exercises[0].ungraded!, { ...result.exercises[0].ungraded![0], name: "checks R2 stuff" }])).to.include("(1 test(s) in these files name no requirement of this exercise and are not graded)");
+    expect(table([])).to.match(/Total\s+8\.33 \/ 16$/);
+    expect(result.requirements[1].tests.map((t) => [t.points, t.maxPoints, t.hidden])).to.deep.equal([[1.67, 1.67, false], [0, 1.67, false], [1.67, 1.67, false]]);
   });
 
-  it("#6 watch-mode progress counts requirements done and names the first failing one with its hint", () => {
-    const { score } = scoreExercise(exercise, run);
-    expect(formatProgress(score)).to.equal("Exercise 2: 1/3 requirements");
-    expect(formatNextStep(score)).to.equal(
-      "Next: R2.2 — R2.2 b: NotImplementedError: R2.2 RangeFloat.validate: not implemented yet\nHint: docs/exercise-2.md#hints (R2.2)",
+  it("#6 the progress line counts requirements done and the next step names the first failing test with its hint", () => {
+    const result = scored();
+    expect(formatProgress(result, result.exercises[0])).to.equal("Exercise 2: 1/2 requirements run  ✔ R2.1  ✘ R2.2  · R2.3");
+    expect(formatNextStep(result)).to.equal(
+      "Next: R2.2 (2/3 tests pass) — R2.2 b\n      NotImplementedError: R2.2 RangeFloat.validate: not implemented yet\nHint: docs/exercise-2.md#hints (R2.2)",
     );
-  });
-
-  it("#6 the Classroom format has one test per requirement whose scores sum to the total", () => {
-    const scored = scoreExercise(exercise, run);
-    const classroom = toClassroom({ version: 1, points: scored.score.points, maxPoints: scored.score.maxPoints, exercises: [scored.score], tests: scored.tests });
-    expect(classroom).to.include({ version: 1, status: "fail", max_score: 16 });
-    expect(classroom.tests.map((t) => [t.status, t.score])).to.deep.equal([["pass", 5], ["fail", 3.33], ["fail", 0]]);
-    expect(classroom.tests.reduce((sum, t) => sum + t.score, 0)).to.be.closeTo(8.33, 1e-9);
   });
 
   it("#6 requirement IDs are read from the start of a test title only", () => {
@@ -267,42 +263,35 @@ describe("#6 watch mode", () => {
   });
 
   it("#6 the screen shows requirements per exercise and the next step in the exercise being worked on", () => {
-    const score = (id: number, passed: boolean[]): ExerciseScore => ({
-      id,
-      title: "",
-      hints: `docs/exercise-${id}.md#hints`,
-      points: 0,
-      maxPoints: 0,
-      ungraded: [],
-      requirements: passed.map((ok, i) => ({ requirement: `R${id}.${i + 1}`, passed: ok ? 1 : 0, tests: 1, points: 0, maxPoints: 5, firstFailure: ok ? undefined : `R${id}.${i + 1} t: boom` })),
-    });
-    const scores = [score(1, [true, false]), score(2, [true, true, false])];
-    const screen = formatWatchScreen(scores, "", 2);
-    expect(screen).to.include("Exercise 1: 1/2 requirements").and.include("Exercise 2: 2/3 requirements");
-    expect(screen).to.include("Next: R2.3 — R2.3 t: boom\nHint: docs/exercise-2.md#hints (R2.3)");
-    expect(formatWatchScreen(scores, "")).to.include("Next: R1.2");
-    expect(formatWatchScreen([score(1, [true])], "")).to.include("All requirements pass");
+    const ran = (id: number, passed: boolean[]) => passed.map((ok, i) => ({ title: `R${id}.${i + 1} t`, file: config.exercises[id - 1].tests[0], passed: ok, message: ok ? "" : "boom" }));
+    const root = path.join(__dirname, "..");
+    const result = scoresOf(config, root, [1, 2], [...ran(1, [true, false, true, true, true]), ...ran(2, [true, true, false, true, true])]);
+    const screen = formatWatchScreen(result, "", 2);
+    expect(screen).to.include("Exercise 1: 4/5 requirements").and.include("Exercise 2: 4/5 requirements");
+    expect(screen).to.include("Next: R2.3 (0/1 tests pass) — R2.3 t\n      boom\nHint: docs/exercise-2.md#hints (R2.3)\n");
+    expect(formatWatchScreen(result, "")).to.include("Next: R1.2");
+    expect(formatWatchScreen(scoresOf(config, root, [1], ran(1, [true, true, true, true, true])), "")).to.include("Every requirement whose tests ran passes.");
+    expect(formatWatchScreen(scoresOf(config, root, [3], [], "the tests ran longer than 30 s"), "")).to.include("Exercise 3: ⚠ its tests did not load").and.include("Next: make Exercise 3's tests load — the tests ran longer than 30 s");
   });
 });
 
 // The Classroom workflow itself is generated from grading.json and checked by test/class-workflow.test.ts.
-describe("#6 student-mode grading CLI (--strict, --classroom)", () => {
-  it("#6 --strict exits 1 unless the exercise is complete; without it grading exits 0 whatever the score", async function () {
+describe("#6 student-mode grading CLI (--strict, --format)", () => {
+  it("#6 --strict exits 1 unless the exercise is complete; without it grading exits 0 whatever the score; --format junit writes --out", async function () {
     this.timeout(30000);
-    const { out, github, runs } = await startCliRuns();
+    const { out, runs } = await startCliRuns();
     try {
-      const [strictFail, lenient, strictPass, unknown] = runs;
+      const [strictFail, lenient, strictPass, unknown, junit] = runs;
       expect(strictFail.status).to.equal(1);
       expect(strictFail.stdout).to.match(/Exercise 3 — throws non-Error values\s+0 \/ 20/);
       expect(lenient.status).to.equal(0);
       const report = JSON.parse(fs.readFileSync(lenient.report, "utf8"));
       expect(report.exercises.map((ex: { id: number }) => ex.id)).to.deep.equal([3]);
-      const classroom = JSON.parse(fs.readFileSync(path.join(path.dirname(lenient.report), "classroom-results.json"), "utf8"));
-      expect(classroom).to.include({ version: 1, max_score: 20, status: "fail" });
+      expect(report).to.include({ maxPoints: 20, hiddenRan: false, hiddenMaxPoints: 0 });
       expect(strictPass.status).to.equal(0);
-      const encoded = /^result=(.+)$/m.exec(fs.readFileSync(github, "utf8"))![1];
-      expect(JSON.parse(Buffer.from(encoded, "base64").toString("utf8"))).to.include({ status: "pass", max_score: 5 });
       expect(unknown.status).to.equal(2);
+      expect(junit.status).to.equal(0);
+      expect(fs.readFileSync(junit.report, "utf8")).to.match(/^<\?xml[^]*<testsuites[^]*tests="1"/);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
@@ -346,23 +335,20 @@ describe("#11 grader protocol, sandbox and instructor report (units; the attacks
   });
 
   it("#11 the instructor report zeroes a tampered submission, and a compile error costs only its exercise", () => {
-    const config = { id: 1, title: "One", tests: ["t"], sources: [], hints: "", requirements: { "R1.1": 5 } };
-    const run = (status: "passed" | "failed", extra: Partial<ExerciseRun> = {}): ExerciseRun => ({
-      tests: [{ id: "a", title: "R1.1 a", file: "t", status, message: "", durationMs: 1 }],
-      outputTail: "",
-      processes: 1,
-      ...extra,
-    });
-    const scored = (r: ExerciseRun, id: number) => ({ id, title: `E${id}`, run: r, score: scoreExercise({ ...config, id, requirements: { [`R${id}.1`]: 5 } }, { ...r, tests: r.tests.map((t) => ({ ...t, title: `R${id}.1 a` })) }) });
-    const honest = buildSubmissionReport("s", [scored(run("passed"), 1), scored({ ...run("failed"), tests: [], loadError: "TSError: ⨯ Unable to compile TypeScript" }, 2)], 5);
+    const exercises = [1, 2].map((id) => ({ id, title: `E${id}`, tests: [`t${id}`], sources: [], hints: "", requirements: { [`R${id}.1`]: 5 } }));
+    const config = { timeouts: { testMs: 1, exerciseMs: 1 }, exercises };
+    const run = (id: number, status: "passed" | "failed", extra: Partial<ExerciseRun> = {}) =>
+      fromGraderRun(id, { tests: [{ id: "a", title: `R${id}.1 a`, file: `t${id}`, status, message: "", durationMs: 1 }], outputTail: "", processes: 1, ...extra });
+    const honest = scoreOutcomes(config, [run(1, "passed"), run(2, "failed", { tests: [], loadError: "TSError: ⨯ Unable to compile TypeScript" })], { submission: "s", durationMs: 5 });
     expect(honest).to.include({ submission: "s", points: 5, maxPoints: 10, durationMs: 5 });
     expect(honest.flags).to.deep.equal(["compile-error"]);
     expect(honest.exercises.map((ex) => [ex.id, ex.points, ex.flags])).to.deep.equal([[1, 5, []], [2, 0, ["compile-error"]]]);
-    expect(honest.requirements[1].tests[0]).to.deep.include({ status: "not-run" });
-    const tampered = buildSubmissionReport("s", [scored(run("passed"), 1), scored(run("passed", { flags: ["tampered"], tampering: ["canary"] }), 2)], 5);
+    expect(honest.requirements[1].tests).to.deep.equal([]);
+    const tampered = scoreOutcomes(config, [run(1, "passed"), run(2, "passed", { flags: ["tampered"], tampering: ["canary"] })], { submission: "s" });
     expect(tampered.points).to.equal(0);
     expect(tampered.flags).to.deep.equal(["tampered"]);
     expect(tampered.requirements.map((r) => r.points)).to.deep.equal([0, 0]);
+    expect(tampered.requirements.flatMap((r) => r.tests.map((t) => t.points))).to.deep.equal([0, 0]);
   });
 
   it("#11 the new timeouts and memory limits are checked when given", () => {

@@ -12,7 +12,8 @@ import { AWAITED_PATTERNS, INSTRUCTOR_BRANCHES, KNOWN_EXCEPTIONS, STUDENT_FILES,
 import { traceStudentCommands } from "../tools/instructor/release/trace";
 import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
 import { parseArgs } from "../tools/test-run/run";
-import { exerciseStates, formatExerciseLine, formatVerdict, isStubError } from "../tools/test-run/verdict";
+import { formatProgress, formatVerdict } from "../tools/core/report/feedback";
+import { isStubError, resultOf } from "../tools/test-run/verdict";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -253,8 +254,8 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
 
   it("#10 one line per exercise that ran: requirements done, each marked; the next step names test, message, hint and command", () => {
     const tests = [ran("R2.1 a", true), ran("R2.2 b", true), ran("R2.3 c", false), ran("R2.3 d", true), ran("R2.4 e", true), ran("R2.5 f", false), ran("R2.x given: g", true)];
-    const states = exerciseStates(config, ROOT, tests);
-    expect(states.map((s) => s.id)).to.deep.equal([2]);
+    const states = resultOf(config, ROOT, tests);
+    expect(states.exercises.map((s) => s.id)).to.deep.equal([2]);
     const text = formatVerdict(states, { focus: 2, build: "Build: dist/ is up to date." });
     expect(text).to.include("Exercise 2: 3/5 requirements  ✔ R2.1  ✔ R2.2  ✘ R2.3  ✔ R2.4  ✘ R2.5");
     expect(text).to.include("Next: R2.3 (1/2 tests pass) — R2.3 c\n      expected 1 to equal 2\nHint: docs/exercise-2.md#hints (R2.3); re-run this exercise alone: npm test -- 2");
@@ -262,16 +263,16 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
   });
 
   it("#10 a filtered run counts only the requirements that ran; a finished exercise says so; given-code failures are flagged", () => {
-    const grep = exerciseStates(config, ROOT, [ran("R2.3 c", true)]);
-    expect(formatExerciseLine(grep[0])).to.equal("Exercise 2: 1/1 requirements run  · R2.1  · R2.2  ✔ R2.3  · R2.4  · R2.5");
+    const grep = resultOf(config, ROOT, [ran("R2.3 c", true)]);
+    expect(formatProgress(grep, grep.exercises[0])).to.equal("Exercise 2: 1/1 requirements run  · R2.1  · R2.2  ✔ R2.3  · R2.4  · R2.5");
     expect(formatVerdict(grep)).to.include("Every requirement whose tests ran passes.");
-    const given = formatVerdict(exerciseStates(config, ROOT, [ran("R2.1 a", true), ran("R2.x given: g", false)]));
+    const given = formatVerdict(resultOf(config, ROOT, [ran("R2.1 a", true), ran("R2.x given: g", false)]));
     expect(given).to.include("⚠ 1 test(s) of code you were given fail (see above): first R2.x given: g");
   });
 
   it("#10 a test file that does not load is one failing test: its exercise says so and the next step is to fix it", () => {
-    const states = exerciseStates(config, ROOT, [ran("the test file loads: test/ex2-descriptors.test.ts", false, "test/ex2-descriptors.test.ts", "TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.")]);
-    expect(formatExerciseLine(states[0])).to.equal("Exercise 2: ⚠ its tests did not load (see above)");
+    const states = resultOf(config, ROOT, [ran("the test file loads: test/ex2-descriptors.test.ts", false, "test/ex2-descriptors.test.ts", "TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.")]);
+    expect(formatProgress(states, states.exercises[0])).to.equal("Exercise 2: ⚠ its tests did not load (see above)");
     expect(formatVerdict(states)).to.include("Next: make Exercise 2's tests load — test/ex2-descriptors.test.ts: TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9)");
   });
 
@@ -286,8 +287,10 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
   });
 
   it("#10 npm test -- 2 selects an exercise; mocha options and their values pass through", () => {
-    expect(parseArgs(["2", "-g", "R2.3"], [1, 2, 3, 4])).to.deep.equal({ exercises: [2], mochaArgs: ["-g", "R2.3"] });
-    expect(parseArgs(["--timeout", "3", "1", "4"], [1, 2, 3, 4])).to.deep.equal({ exercises: [1, 4], mochaArgs: ["--timeout", "3"] });
+    const none = { all: false, integration: false };
+    expect(parseArgs(["2", "-g", "R2.3"], [1, 2, 3, 4])).to.deep.equal({ exercises: [2], mochaArgs: ["-g", "R2.3"], ...none });
+    expect(parseArgs(["--timeout", "3", "1", "4"], [1, 2, 3, 4])).to.deep.equal({ exercises: [1, 4], mochaArgs: ["--timeout", "3"], ...none });
+    expect(parseArgs(["--all", "--grep=R1.1", "--", "x.test.ts"], [1, 2, 3, 4])).to.deep.equal({ exercises: [], mochaArgs: ["--grep=R1.1", "--", "x.test.ts"], all: true, integration: false });
     expect(() => parseArgs(["7"], [1, 2, 3, 4])).to.throw(RangeError, /expected an exercise number among 1, 2, 3, 4, got 7/);
   });
 

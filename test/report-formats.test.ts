@@ -14,8 +14,8 @@ import { PLATFORM_FORMATS } from "../tools/core/report/platformFormats";
 import { largestRemainder } from "../tools/core/report/integerPoints";
 import { wholePoints, Classroom50EnvError } from "../tools/core/report/classroom50";
 import { VisibilityError } from "../tools/core/report/gradescope";
-import { writeFormats } from "../tools/core/report/writeFormats";
-import { ungradableResult } from "../tools/core/report/fromSubmissionReport";
+import { defaultDestination, writeFormats } from "../tools/core/report/writeFormats";
+import { ungradable } from "../tools/core/score/score";
 import { loadGradingConfig } from "../tools/grade/config";
 import { execFileSync } from "node:child_process";
 
@@ -194,7 +194,7 @@ describe("#19 platform formats: what an entry says", () => {
 
   it("#19 a submission the grader gave nothing for gets every requirement of grading.json at 0 with the reason, valid in every format", async () => {
     const config = loadGradingConfig(path.join(__dirname, "..", "grading.json"));
-    const result = ungradableResult(config, "subs/bob", "the grader stopped (exit status 137) before it wrote a result", ["crashed"]);
+    const result = ungradable(config, "subs/bob", "crashed", "the grader stopped (exit status 137) before it wrote a result");
     const requirements = config.exercises.flatMap((ex) => Object.keys(ex.requirements));
     for (const name of ["gradescope", "classroom50", "prairielearn"] as const) {
       const json = JSON.parse(render(name, result));
@@ -248,10 +248,12 @@ describe("#19 platform formats: what an entry says", () => {
     const cwd = process.cwd();
     try {
       process.chdir(dir);
-      const files = writeFormats(resultOf("full"), ["github-summary", "junit"], PLATFORM_FORMATS, undefined, { GITHUB_STEP_SUMMARY: summary });
+      const env = { GITHUB_STEP_SUMMARY: summary };
+      const names = ["github-summary", "junit"];
+      const files = writeFormats(resultOf("full"), names, names.map((name) => defaultDestination(name, process.cwd(), env)), env);
       expect(files).to.deep.equal([summary, path.join(fs.realpathSync(dir), "junit.xml")].map((f) => path.resolve(f)));
       expect(fs.readFileSync(summary, "utf8")).to.match(/^before\n## Grade: 100 \/ 100 points/);
-      writeFormats(resultOf("full"), ["gradescope"], PLATFORM_FORMATS, path.join(dir, "out", "r.json"), {});
+      writeFormats(resultOf("full"), ["gradescope"], [path.join(dir, "out", "r.json")], {});
       expect(JSON.parse(fs.readFileSync(path.join(dir, "out", "r.json"), "utf8")).score).to.equal(100);
     } finally {
       process.chdir(cwd);

@@ -12,9 +12,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseCommandLine, UsageError } from "./core/cli/args";
 import { grade } from "./grade/grade";
 import { loadGradingConfig } from "./grade/config";
-import { formatTable } from "./grade/report";
+import { formatTable } from "./core/report/text";
 import { release } from "./release/release";
 import { checkPerRequirement, formatMatrix } from "./teeth/perRequirement";
 
@@ -34,20 +35,28 @@ interface Cli {
   keep: boolean;
 }
 
-function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { npmCi: false, releaseCheck: true, perRequirement: true, requirements: [], keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--npm-ci") cli.npmCi = true;
-    else if (arg === "--release-only") cli.perRequirement = false;
-    else if (arg === "--keep") cli.keep = true;
-    else if (arg === "--per-requirement") {
-      cli.releaseCheck = false;
-      if (argv[i + 1] && !argv[i + 1].startsWith("--")) cli.requirements.push(...argv[++i].split(",").map((r) => r.trim()).filter(Boolean));
-    } else if (/^R\d+\.\d+(,R\d+\.\d+)*$/.test(arg)) cli.requirements.push(...arg.split(","));
-    else throw new RangeError(`expected --npm-ci, --release-only, --per-requirement [R1.1,R2.3], --keep; got ${JSON.stringify(arg)}`);
-  }
-  return cli;
+/**
+ * Parses the teeth command line; requirement lists are positionals (`--per-requirement R1.3,R2.1`).
+ * @throws UsageError saying what was expected and what came
+ */
+function parseTeethArgs(argv: string[]): Cli {
+  const usage = "[--npm-ci] [--release-only] [--per-requirement [R1.1,R2.3]] [--keep]";
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { "npm-ci": { type: "boolean" }, "release-only": { type: "boolean" }, "per-requirement": { type: "boolean" }, keep: { type: "boolean" } },
+    usage,
+    true,
+  );
+  const bad = positionals.find((p) => !/^R\d+\.\d+(,R\d+\.\d+)*$/.test(p));
+  if (bad !== undefined) throw new UsageError(`expected ${usage}: requirement lists like R1.3,R2.1; got ${JSON.stringify(bad)}`);
+  const perRequirementOnly = values["per-requirement"] ?? false;
+  return {
+    npmCi: values["npm-ci"] ?? false,
+    releaseCheck: !perRequirementOnly,
+    perRequirement: !(values["release-only"] ?? false),
+    requirements: positionals.flatMap((p) => p.split(",")),
+    keep: values.keep ?? false,
+  };
 }
 
 async function perRequirementCheck(cli: Cli): Promise<string[]> {
@@ -61,7 +70,13 @@ async function perRequirementCheck(cli: Cli): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const cli = parseArgs(process.argv.slice(2));
+  let cli: Cli;
+  try {
+    cli = parseTeethArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm run teeth: ${(error as Error).message}`);
+    return 2;
+  }
   const problems: string[] = cli.releaseCheck ? await releaseCheck(cli.npmCi) : [];
   if (cli.perRequirement) problems.push(...(await perRequirementCheck(cli)));
   if (problems.length > 0) {
@@ -97,9 +112,10 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
   const problems: string[] = [];
 
   const reference = await grade({ root: ROOT });
-  const notPassing = reference.tests.filter((t) => t.status !== "passed");
+  const referenceTests = reference.requirements.flatMap((r) => r.tests);
+  const notPassing = referenceTests.filter((t) => t.status !== "passed");
   for (const t of notPassing) problems.push(`reference solution: ${t.status}: ${t.name} — ${t.message.split("\n")[0]}`);
-  console.log(`Reference solutions: ${reference.points} / ${reference.maxPoints} points, ${reference.tests.length - notPassing.length}/${reference.tests.length} graded tests pass.`);
+  console.log(`Reference solutions: ${reference.points} / ${reference.maxPoints} points, ${referenceTests.length - notPassing.length}/${referenceTests.length} graded tests pass.`);
 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "student-release-"));
   try {
@@ -117,11 +133,12 @@ async function releaseCheck(npmCi: boolean): Promise<string[]> {
     if (!typecheck.ok) problems.push(`release: the stubs or tests do not type-check:\n${typecheck.output.slice(-3000)}`);
 
     const student = await grade({ root: out });
-    const passing = student.tests.filter((t) => t.status === "passed");
+    const studentTests = student.requirements.flatMap((r) => r.tests);
+    const passing = studentTests.filter((t) => t.status === "passed");
     for (const t of passing) problems.push(`release: passes against the stubs (a test without teeth): ${t.name}`);
     const loadErrors = student.exercises.filter((ex) => ex.loadError);
     for (const ex of loadErrors) problems.push(`release: exercise ${ex.id}'s tests do not even load: ${ex.loadError}`);
-    console.log(`Release graded: ${student.points} / ${student.maxPoints} points, ${passing.length}/${student.tests.length} graded tests pass.`);
+    console.log(`Release graded: ${student.points} / ${student.maxPoints} points, ${passing.length}/${studentTests.length} graded tests pass.`);
     if (passing.length > 0) console.log(formatTable(student));
 
     const npmTest = run(out, "npm", ["test"]);

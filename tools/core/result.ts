@@ -47,6 +47,11 @@ export interface ExerciseResult {
   flags: string[];
   /** Why its test files did not load (the student's error, with file and line), when they did not. */
   loadError?: string;
+  /**
+   * Tests in its files whose title names no requirement of this exercise: never graded (0 points). Titles like
+   * `R2.x given: …` test code the student was given; any other is a test the instructor forgot to name.
+   */
+  ungraded?: TestResult[];
 }
 
 /** The grade of one submission (or of the student's own checkout). */

@@ -7,6 +7,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseCommandLine, positiveInteger, UsageError } from "../core/cli/args";
+import { ungradable } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "./config";
 import { formatPoints, gradebookCsv, isSubmissionReport, type SubmissionReport } from "./gradebook";
 import { gradebookHtml } from "./gradebookHtml";
@@ -76,15 +78,6 @@ export function listSubmissions(classDir: string, outDir: string): string[] {
     .map((e) => e.name)
     .filter((name) => path.resolve(classDir, name) !== path.resolve(outDir))
     .sort((a, b) => a.localeCompare(b, "en"));
-}
-
-/** A report for a submission the grader could not finish: zero points, every requirement listed. */
-export function failedReport(submission: string, config: GradingConfig, flag: string, error: string, durationMs: number): SubmissionReport {
-  const requirements = config.exercises.flatMap((ex) =>
-    Object.entries(ex.requirements).map(([id, maxPoints]) => ({ id, exercise: ex.id, points: 0, maxPoints, tests: [] })),
-  );
-  const exercises = config.exercises.map((ex) => ({ id: ex.id, title: ex.title, points: 0, maxPoints: Object.values(ex.requirements).reduce((a, b) => a + b, 0), flags: [flag] }));
-  return { submission, points: 0, maxPoints: exercises.reduce((a, ex) => a + ex.maxPoints, 0), flags: [flag], durationMs, exercises, requirements, error };
 }
 
 function readReport(file: string): SubmissionReport | undefined {
@@ -200,9 +193,9 @@ async function gradeOne(options: ClassOptions, name: string, limitMs: number): P
   let report = timedOut ? undefined : readReport(partial);
   fs.rmSync(partial, { force: true });
   if (timedOut) {
-    report = failedReport(name, options.config, "timeout", `grading stopped after the submission's limit of ${limitMs} ms; the grader's output ended with:\n${tail}`, durationMs);
+    report = ungradable(options.config, name, "timeout", `grading stopped after the submission's limit of ${limitMs} ms; the grader's output ended with:\n${tail}`, durationMs);
   } else if (!report) {
-    report = failedReport(name, options.config, "crashed", `the grader exited with code ${code} without a valid report; its output ended with:\n${tail}`, durationMs);
+    report = ungradable(options.config, name, "crashed", `the grader exited with code ${code} without a valid report; its output ended with:\n${tail}`, durationMs);
   }
   report.submission = name;
   report.protectedFiles = checkProtectedFiles(dir, options.manifest);
@@ -272,24 +265,20 @@ interface ClassCli {
   force: boolean;
 }
 
-function parseClassArgs(argv: string[]): ClassCli {
-  let classDir = "";
-  let outDir = "";
-  let jobs: number | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--class") classDir = argv[++i] ?? "";
-    else if (arg === "--out") outDir = argv[++i] ?? "";
-    else if (arg === "--jobs") {
-      jobs = Number(argv[++i]);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`--jobs: expected a positive integer, got ${JSON.stringify(argv[i])}`);
-    } else if (arg === "--force") force = true;
-    else throw new RangeError(`expected --class DIR [--out OUT] [--jobs N] [--force], got ${JSON.stringify(arg)}`);
-  }
-  if (!classDir || !fs.existsSync(classDir) || !fs.statSync(classDir).isDirectory()) throw new RangeError(`--class: expected a folder of submissions, got ${JSON.stringify(classDir)}`);
-  classDir = path.resolve(classDir);
-  return { classDir, outDir: path.resolve(outDir || `${classDir}-grades`), jobs, force };
+/**
+ * Parses `--class DIR [--out OUT] [--jobs N] [--force]`.
+ * @throws UsageError saying what was expected and what came
+ */
+export function parseClassArgs(argv: string[]): ClassCli {
+  const { values } = parseCommandLine(
+    argv,
+    { class: { type: "string" }, out: { type: "string" }, jobs: { type: "string" }, force: { type: "boolean" } },
+    "--class DIR [--out OUT] [--jobs N] [--force]",
+  );
+  const classDir = values.class ?? "";
+  if (!classDir || !fs.existsSync(classDir) || !fs.statSync(classDir).isDirectory()) throw new UsageError(`--class: expected a folder of submissions, got ${JSON.stringify(classDir)}`);
+  const resolved = path.resolve(classDir);
+  return { classDir: resolved, outDir: path.resolve(values.out || `${resolved}-grades`), jobs: positiveInteger("jobs", values.jobs), force: values.force ?? false };
 }
 
 /** `npm run grade -- --class DIR …`: grades the class, prints where the gradebook is; exit code 0, or 2 on bad usage. */

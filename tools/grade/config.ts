@@ -7,6 +7,11 @@ export interface ExerciseConfig {
   title: string;
   /** Test files, relative to the project root. */
   tests: string[];
+  /**
+   * Hidden test files (issue 22), relative to the project root: graded, never released to students. Empty when the
+   * exercise has none.
+   */
+  hiddenTests?: string[];
   /** Source folders whose changes re-run this exercise in watch mode. */
   sources: string[];
   /** Where the exercise's hints live, shown next to a failing requirement. */
@@ -25,6 +30,11 @@ export interface GradingConfig {
   timeouts: { testMs: number; exerciseMs: number; graceMs?: number; loadMs?: number; requirementMs?: number; submissionMs?: number };
   /** Memory per test process: V8 heap (`--max-old-space-size`) and address space (`ulimit -v`), in MB. */
   limits?: { heapMb?: number; virtualMb?: number };
+  /**
+   * The share of each requirement's points its hidden tests carry, in [0, 1) (e.g. 0.2); the visible tests share
+   * the rest. 0 when no exercise lists hidden tests.
+   */
+  hiddenShare?: number;
   exercises: ExerciseConfig[];
 }
 
@@ -65,11 +75,25 @@ export function loadGradingConfig(file: string): GradingConfig {
     if (config.limits?.[key] !== undefined && !positive(config.limits[key])) fail(`expected limits.${key} as a positive number when given`);
   }
   if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
+  const anyHidden = config.exercises.some((ex) => ex?.hiddenTests !== undefined && !(Array.isArray(ex.hiddenTests) && ex.hiddenTests.length === 0));
+  const share = config.hiddenShare as unknown;
+  if (share !== undefined && !(typeof share === "number" && share >= 0 && share < 1)) {
+    fail(`hiddenShare: expected a number from 0 up to (not including) 1, got ${JSON.stringify(share)}`);
+  }
+  if (anyHidden && (share === undefined || share === 0)) fail("hiddenShare: expected a number above 0 and below 1, since an exercise lists hiddenTests; got none");
+  config.hiddenShare = (share as number | undefined) ?? 0;
   const seen = new Set<string>();
   for (const [i, ex] of config.exercises.entries()) {
     const at = `exercises[${i}]`;
     if (!Number.isInteger(ex.id)) fail(`${at}.id: expected an integer, got ${JSON.stringify(ex.id)}`);
     if (!Array.isArray(ex.tests) || ex.tests.length === 0) fail(`${at}.tests: expected a non-empty list of test files`);
+    const hidden = ex.hiddenTests as unknown;
+    if (hidden !== undefined && !(Array.isArray(hidden) && hidden.every((f) => typeof f === "string" && f !== ""))) {
+      fail(`${at}.hiddenTests: expected a list of test files, got ${JSON.stringify(hidden)}`);
+    }
+    ex.hiddenTests ??= [];
+    const both = ex.hiddenTests!.find((f) => ex.tests.includes(f));
+    if (both) fail(`${at}.hiddenTests: expected files not also in tests, got ${JSON.stringify(both)} in both`);
     ex.sources ??= [];
     ex.hints ??= "";
     ex.title ??= `Exercise ${ex.id}`;
@@ -96,4 +120,14 @@ export function exerciseOfRequirement(config: GradingConfig, requirement: string
 export function timeLimits(config: GradingConfig): Pick<GradingConfig["timeouts"], "testMs" | "requirementMs" | "exerciseMs" | "graceMs" | "loadMs"> {
   const { testMs, requirementMs, exerciseMs, graceMs, loadMs } = config.timeouts;
   return { testMs, requirementMs, exerciseMs, graceMs, loadMs };
+}
+
+/** An exercise's hidden test files that exist under `root` (none in a student's repository). */
+export function presentHiddenTests(root: string, exercise: ExerciseConfig): string[] {
+  return (exercise.hiddenTests ?? []).filter((file) => fs.existsSync(path.join(root, file)));
+}
+
+/** Whether the exercises' hidden tests can run under `root`: some are listed and every one listed is there. */
+export function hiddenRunnable(root: string, exercises: ExerciseConfig[]): boolean {
+  return exercises.some((ex) => (ex.hiddenTests ?? []).length > 0) && exercises.every((ex) => presentHiddenTests(root, ex).length === (ex.hiddenTests ?? []).length);
 }

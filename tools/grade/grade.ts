@@ -1,16 +1,27 @@
+/**
+ * `npm run grade`: grades this checkout (student mode), one submission (`--submission DIR`, instructor mode) or a
+ * class (`--class DIR`, class.ts), and writes the result in the formats asked for (tools/core/report/formats.ts).
+ *
+ *   npm run grade [-- 2 3]                        text table on stdout, grade.json (GradeResult) in the project
+ *   npm run grade -- --format json --out r.json   one format, to one file ("-": stdout)
+ *   npm run grade -- --format text --format json --out-dir DIR   several formats, each to DIR/<its default file>
+ *   npm run grade -- --submission DIR [--out FILE]                instructor mode (default FILE grade-reports/DIR.json)
+ *   --strict: exit 1 unless every point that could run here was earned (2: the submission could not be graded)
+ */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
-import { formatTable, toClassroom } from "./report";
-import { runExercise } from "./runExercise";
-import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
-import { gradeSubmission, type SubmissionReport } from "./submission";
-import { monotonicMs } from "./clock";
-import { PLATFORM_FORMATS } from "../core/report/platformFormats";
-import { fromSubmissionReport, ungradableResult } from "../core/report/fromSubmissionReport";
-import { formatNamed, writeFormats } from "../core/report/writeFormats";
+import { exerciseNumbers, parseCommandLine, positiveInteger, UsageError } from "../core/cli/args";
+import { formatNamed } from "../core/report/formats";
+import { defaultDestination, writeFormats } from "../core/report/writeFormats";
 import type { GradeResult } from "../core/result";
+import { fromGraderRun } from "../core/score/adapt";
+import type { ExerciseOutcomes } from "../core/score/outcome";
+import { scoreOutcomes, selectExercises, ungradable } from "../core/score/score";
+import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
+import { runExercise } from "./runExercise";
+import { gradeSubmission } from "./submission";
+import { monotonicMs } from "./clock";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -26,13 +37,15 @@ export interface GradeOptions {
   onExercise?: (id: number) => void;
 }
 
-/** Runs the selected exercises' tests in child processes and scores them with the grading config. */
-export async function grade(options: GradeOptions): Promise<GradeReport> {
+/** Runs the selected exercises' tests (hidden ones too, where present) in child processes and scores them. */
+export async function grade(options: GradeOptions): Promise<GradeResult> {
+  const started = monotonicMs();
   const config = options.config ?? loadGradingConfig(path.join(options.root, "grading.json"));
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-  const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
-  const deadline = monotonicMs() + (config.timeouts.submissionMs ?? Infinity);
+  const runs: ExerciseOutcomes[] = new Array(exercises.length);
+  const deadline = started + (config.timeouts.submissionMs ?? Infinity);
+  const hiddenRan = hiddenRunnable(options.root, exercises);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
@@ -40,129 +53,105 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       const exercise = exercises[index];
       const run = await runExercise({
         root: options.root,
-        files: exercise.tests,
+        files: [...exercise.tests, ...presentHiddenTests(options.root, exercise)],
         ...timeLimits(config),
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
       });
-      scored[index] = scoreExercise(exercise, run);
+      runs[index] = fromGraderRun(exercise.id, run);
       options.onExercise?.(exercise.id);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
-  return buildReport(scored);
+  return scoreOutcomes(config, runs, { root: options.root, hiddenRan, durationMs: Math.round(monotonicMs() - started) });
 }
 
-interface Cli {
+const USAGE = "[N …] [--format NAME]… [--out FILE | --out-dir DIR] [--submission DIR] [--root DIR] [--jobs N] [--strict]";
+
+/** The grade command line, parsed. */
+export interface GradeCli {
   root: string;
   submission: string;
   exercises: number[];
-  out: string;
-  classroomOut: string;
-  classroom: boolean;
-  strict: boolean;
-  /** `--format NAME` (repeatable): platform formats written instead of the JSON report (with --submission). */
   formats: string[];
-  outGiven: boolean;
+  /** Where each format goes: a file path, "-" for standard output, ">>FILE" to append (writeFormats.ts). */
+  destinations: string[];
+  jobs?: number;
+  /** Exit 1 unless every point that could be earned here was. */
+  strict: boolean;
 }
 
-function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { root: process.cwd(), submission: "", exercises: [], out: "", classroomOut: "", classroom: false, strict: false, formats: [], outGiven: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (/^\d+$/.test(arg)) cli.exercises.push(Number(arg));
-    else if (arg === "--root") cli.root = path.resolve(argv[++i] ?? "");
-    else if (arg === "--submission") cli.submission = path.resolve(argv[++i] ?? "");
-    else if (arg === "--out") {
-      cli.out = path.resolve(argv[++i] ?? "");
-      cli.outGiven = true;
-    } else if (arg === "--format") {
-      const name = argv[++i] ?? "";
-      formatNamed(PLATFORM_FORMATS, name);
-      cli.formats.push(name);
-    }
-    else if (arg === "--classroom") cli.classroom = true;
-    else if (arg === "--strict") cli.strict = true;
-    else throw new RangeError(`expected exercise numbers, --submission DIR, --root DIR, --out FILE, --format NAME, --classroom or --strict; got ${JSON.stringify(arg)}`);
-  }
-  if (cli.submission && cli.classroom) throw new RangeError("--classroom is for student mode, not with --submission");
-  if (cli.formats.length > 0 && !cli.submission) throw new RangeError("--format is for instructor mode: add --submission DIR");
-  cli.out ||= cli.submission ? path.resolve("grade-reports", `${path.basename(cli.submission)}.json`) : path.join(cli.root, "grade.json");
-  cli.classroomOut = path.join(path.dirname(cli.out), "classroom-results.json");
-  return cli;
+/**
+ * Parses `npm run grade`'s command line. Without `--format`: text on stdout and json to a file, which `--out` names.
+ * With one format, `--out` names its file; with several, `--out-dir` names their folder (each keeps its default file
+ * name) and `--out` is refused.
+ * @throws UsageError saying what was expected and what came
+ */
+export function parseGradeArgs(argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): GradeCli {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      root: { type: "string" },
+      submission: { type: "string" },
+      out: { type: "string" },
+      "out-dir": { type: "string" },
+      format: { type: "string", multiple: true },
+      jobs: { type: "string" },
+      strict: { type: "boolean" },
+    },
+    USAGE,
+    true,
+  );
+  const root = path.resolve(cwd, values.root ?? ".");
+  const submission = values.submission ? path.resolve(cwd, values.submission) : "";
+  const chosen = values.format ?? [];
+  const formats = chosen.length > 0 ? chosen : ["text", "json"];
+  for (const name of formats) formatNamed(name);
+  if (values.out !== undefined && values["out-dir"] !== undefined) throw new UsageError("expected --out FILE or --out-dir DIR, not both");
+  if (values.out !== undefined && chosen.length > 1) throw new UsageError(`--out: expected one --format (with several, --out-dir DIR), got ${chosen.join(", ")}`);
+  const dir = values["out-dir"] !== undefined ? path.resolve(cwd, values["out-dir"]) : submission ? path.resolve(cwd, "grade-reports") : root;
+  const destinations = formats.map((name) => {
+    const target = chosen.length === 0 ? (name === "json" ? values.out : undefined) : values.out;
+    if (target !== undefined) return target === "-" ? "-" : path.resolve(cwd, target);
+    if (submission && name === "json" && values["out-dir"] === undefined) return path.join(dir, `${path.basename(submission)}.json`);
+    return defaultDestination(name, dir, env);
+  });
+  return { root, submission, exercises: exerciseNumbers(positionals), formats, destinations, jobs: positiveInteger("jobs", values.jobs), strict: values.strict ?? false };
 }
+
+/** Points a student can earn here: hidden tests that did not run are not held against `--strict`. */
+const reachable = (result: GradeResult) => result.maxPoints - (result.hiddenRan ? 0 : result.hiddenMaxPoints);
 
 async function main(): Promise<number> {
-  if (process.argv.includes("--class")) return require("./class").classMain(process.argv.slice(2)); // class grading, instructor-only (issue 12)
-  let cli: Cli;
+  const argv = process.argv.slice(2);
+  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return require("./class").classMain(argv); // class grading, instructor-only (issue 12)
+  let cli: GradeCli;
   try {
-    cli = parseArgs(process.argv.slice(2));
+    cli = parseGradeArgs(argv);
   } catch (error) {
     console.error(`npm run grade: ${(error as Error).message}`);
     return 2;
   }
-  if (cli.submission) return gradeOneSubmission(cli);
-  const report = await grade({ root: cli.root, exercises: cli.exercises });
-  console.log(formatTable(report));
-  fs.writeFileSync(cli.out, `${JSON.stringify(report, null, 2)}\n`);
-  const classroom = toClassroom(report);
-  fs.writeFileSync(cli.classroomOut, `${JSON.stringify(classroom, null, 2)}\n`);
-  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out}; GitHub Classroom format: ${path.relative(process.cwd(), cli.classroomOut)}`);
-  if (cli.classroom && process.env.GITHUB_OUTPUT) {
-    fs.appendFileSync(process.env.GITHUB_OUTPUT, `result=${Buffer.from(JSON.stringify(classroom)).toString("base64")}\n`);
-  }
-  return cli.strict && report.points < report.maxPoints ? 1 : 0;
-}
-
-/** Writes a file in one step (a temporary file renamed over it), so a reader never sees half a report. */
-export function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
-}
-
-/** Formats the instructor report as a short table: one line per exercise with its flags, then the total. */
-export function formatSubmission(report: SubmissionReport): string {
-  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  const lines = report.exercises.map((ex) => `${`Exercise ${ex.id} — ${ex.title}`.padEnd(52)}${`${fmt(ex.points)} / ${fmt(ex.maxPoints)}`.padStart(12)}  ${ex.flags.join(" ")}`);
-  lines.push(`${"Total".padEnd(52)}${`${fmt(report.points)} / ${fmt(report.maxPoints)}`.padStart(12)}  ${report.flags.join(" ")}`);
-  return lines.join("\n");
-}
-
-async function gradeOneSubmission(cli: Cli): Promise<number> {
-  if (!fs.existsSync(cli.submission)) {
-    console.error(`npm run grade: expected a submission folder, ${cli.submission} does not exist`);
+  if (cli.submission && !fs.existsSync(cli.submission)) {
+    console.error(`npm run grade: --submission: expected a submission folder, got ${cli.submission}, which does not exist`);
     return 2;
   }
-  if (cli.formats.length > 0) return gradeToFormats(cli);
-  const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises });
-  writeAtomically(cli.out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(formatSubmission(report));
-  console.log(`\nReport: ${path.relative(process.cwd(), cli.out) || cli.out} (${(report.durationMs / 1000).toFixed(1)} s)`);
-  return cli.strict && report.points < report.maxPoints ? 1 : 0;
-}
-
-/**
- * `--submission DIR --format NAME…`: grades and writes the platform formats; when grading itself fails, still writes
- * them, every requirement at 0 with the reason. `--strict`: exit 1 unless every point was earned.
- */
-async function gradeToFormats(cli: Cli): Promise<number> {
-  const config = loadGradingConfig(path.join(cli.root, "grading.json"));
   let result: GradeResult;
   try {
-    const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, config });
-    console.log(formatSubmission(report));
-    result = fromSubmissionReport(report, config);
+    result = cli.submission
+      ? await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
+      : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });
   } catch (error) {
+    if (!cli.submission) throw error;
+    // A platform still gets a complete file: every requirement at 0, with the reason.
     const reason = `the grader could not complete: ${error instanceof Error ? error.message : String(error)}`;
     console.error(`npm run grade: ${reason}`);
-    result = ungradableResult(config, cli.submission, reason, ["crashed"]);
+    result = ungradable(loadGradingConfig(path.join(cli.root, "grading.json")), cli.submission, "crashed", reason);
   }
-  const files = writeFormats(result, cli.formats, PLATFORM_FORMATS, cli.outGiven ? cli.out : undefined, process.env);
-  console.log(`\n${cli.formats.join(", ")}: ${files.map((f) => path.relative(process.cwd(), f) || f).join(", ")}`);
+  const written = writeFormats(result, cli.formats, cli.destinations);
+  if (written.length > 0) console.log(`\nReport: ${written.map((f) => path.relative(process.cwd(), f) || f).join(", ")} (${(result.durationMs / 1000).toFixed(1)} s)`);
   if (result.error) return 2;
-  return cli.strict && result.points < result.maxPoints ? 1 : 0;
+  return cli.strict && result.points < reachable(result) ? 1 : 0;
 }
 
 if (require.main === module) {

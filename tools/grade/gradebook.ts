@@ -1,36 +1,14 @@
 /**
- * The single-submission report (`npm run grade -- --submission DIR --out FILE`) and the class gradebook built from
- * such reports: `gradebook.csv`, one row per submission, for a spreadsheet or an LMS.
+ * The class gradebook built from the submissions' results (`npm run grade -- --submission DIR --out FILE` writes one): `gradebook.csv`, one row per submission, for a spreadsheet or an LMS.
  */
+import type { GradeResult } from "../core/result";
 import type { GradingConfig } from "./config";
 import type { ProtectedCheck } from "./protected";
 
-/** How one test ended, as the submission report records it. */
-export type ReportTestStatus = "passed" | "failed" | "timeout" | "crashed" | "not-run";
-
-/** One requirement's result in a submission report. */
-export interface RequirementReport {
-  id: string;
-  exercise: number;
-  points: number;
-  maxPoints: number;
-  tests: { name: string; status: ReportTestStatus; message: string }[];
-}
-
-/** The report of one submission: the grader's contract, plus what class grading adds. */
-export interface SubmissionReport {
-  submission: string;
-  points: number;
-  maxPoints: number;
-  /** e.g. `tampered`, `timeout`, `compile-error`, `crashed`, `protected-files-changed`. */
-  flags: string[];
-  durationMs: number;
-  exercises: { id: number; title: string; points: number; maxPoints: number; flags: string[] }[];
-  requirements: RequirementReport[];
+/** A submission's result (tools/core/result.ts), plus what class grading adds. */
+export interface SubmissionReport extends GradeResult {
   /** Added by class grading: which protected files differ from the release's manifest. */
   protectedFiles?: ProtectedCheck;
-  /** Added by class grading when the grader itself gave no report (time limit, crash). */
-  error?: string;
 }
 
 /** What each flag means, for the HTML report and the docs. */
@@ -43,7 +21,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   "protected-files-changed": "the submission changed, added or removed files it must not change (tests, grading.json, scripts, config, workflows); on Classroom those copies are what ran",
 };
 
-/** Whether a parsed JSON value has the shape of a submission report. */
+/** Whether a parsed JSON value has the shape of a submission's result (an older report's is regraded). */
 export function isSubmissionReport(value: unknown): value is SubmissionReport {
   const r = value as SubmissionReport;
   return (
@@ -52,6 +30,8 @@ export function isSubmissionReport(value: unknown): value is SubmissionReport {
     typeof r.submission === "string" &&
     Number.isFinite(r.points) &&
     Number.isFinite(r.maxPoints) &&
+    Number.isFinite(r.hiddenMaxPoints) &&
+    typeof r.hiddenRan === "boolean" &&
     Array.isArray(r.flags) &&
     r.flags.every((f) => typeof f === "string") &&
     Array.isArray(r.exercises) &&

@@ -55,14 +55,15 @@ function details(report: SubmissionReport, index: number): string {
     const lists = (["changed", "added", "missing"] as const).filter((k) => changed[k].length > 0).map((k) => `<li>${k}: ${changed[k].map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")}</li>`);
     if (lists.length > 0) parts.push(`<p>Protected files that differ from the release:</p><ul>${lists.join("")}</ul>`);
   }
-  for (const ex of report.exercises.filter((e) => e.flags.length > 0)) {
+  for (const ex of report.exercises.filter((e) => e.flags.length > 0 || e.loadError)) {
     parts.push(`<p>Exercise ${ex.id} (${escapeHtml(ex.title)}): ${flagBadges(ex.flags)}</p>`);
+    if (ex.loadError) parts.push(`<p>Its tests did not load:</p><pre class="error">${escapeHtml(ex.loadError.slice(0, MAX_MESSAGE))}</pre>`);
   }
   const failing = report.requirements.filter((r) => r.tests.some((t) => t.status !== "passed") || (r.tests.length === 0 && r.points < r.maxPoints));
   if (failing.length === 0 && !report.error) parts.push("<p>Every graded test passed.</p>");
   for (const r of failing) {
     parts.push(`<h3>${escapeHtml(r.id)} — ${formatPoints(r.points)} / ${formatPoints(r.maxPoints)}</h3><ul class="tests">`);
-    if (r.tests.length === 0) parts.push("<li>no test result</li>");
+    if (r.tests.length === 0) parts.push(`<li>no test result${report.exercises.some((ex) => ex.id === r.exercise && ex.loadError) ? " (its exercise's tests did not load, see above)" : ""}</li>`);
     for (const t of r.tests.filter((t) => t.status !== "passed")) {
       const message = t.message.length > MAX_MESSAGE ? `${t.message.slice(0, MAX_MESSAGE)}…` : t.message;
       parts.push(`<li><span class="status ${escapeHtml(t.status)}">${escapeHtml(t.status)}</span> ${escapeHtml(t.name)}${message ? `<pre>${escapeHtml(message)}</pre>` : ""}</li>`);

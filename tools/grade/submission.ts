@@ -1,21 +1,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
-import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
+import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
+import { listTests, runExercise } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
-import { scoreExercise, selectExercises, type GradedTest } from "./score";
 import type { PlannedTest } from "./protocol";
 import { monotonicMs } from "./clock";
 import { transpileAll, typeScriptFilesUnder } from "./transpile";
-import type { RequirementReport, ReportTestStatus, SubmissionReport as ClassReport } from "./gradebook";
-
-/** A test's status in the instructor report. */
-export type ReportStatus = ReportTestStatus;
-
-/** The instructor report for one submission (`--submission DIR --out FILE`); the class gradebook reads it. */
-export type SubmissionReport = Omit<ClassReport, "protectedFiles" | "error">;
-export type { RequirementReport };
+import type { GradeResult } from "../core/result";
+import { fromGraderRun } from "../core/score/adapt";
+import type { ExerciseOutcomes } from "../core/score/outcome";
+import { scoreOutcomes, selectExercises } from "../core/score/score";
 
 /** What to grade in instructor mode. */
 export interface SubmissionOptions {
@@ -33,7 +28,6 @@ const MAX_FILES = 5000;
 const MAX_BYTES = 50 * 1024 * 1024;
 /** Above this much student TypeScript, the children transpile it with ts-node (under their limits), not the grader. */
 const MAX_TRANSPILE_BYTES = 2 * 1024 * 1024;
-const round = (n: number) => Math.round(n * 100) / 100;
 const trustedPlans = new Map<string, Promise<{ tests: PlannedTest[]; error?: string }>>();
 
 /**
@@ -141,21 +135,12 @@ function removeWorkspace(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const toStatus = (status: TestStatus | "load error"): ReportStatus => (status === "not run" || status === "load error" ? "not-run" : status);
-
-/** Flags an exercise's run earned: its runner's flags plus `compile-error` or `crashed` for a load failure. */
-function exerciseFlags(run: ExerciseRun): string[] {
-  const flags = new Set(run.flags ?? []);
-  if (run.loadError) flags.add(/TSError|SyntaxError|Unable to compile|error TS\d+/.test(run.loadError) ? "compile-error" : /^timed out/.test(run.loadError) ? "timeout" : "crashed");
-  return [...flags].sort();
-}
-
 /**
  * Grades a student's `src/` with this checkout's tests, config and grader, in a private copy, and returns the
  * instructor report. A compile error costs only the exercise it breaks; tampering (a canary test with the wrong
  * result, a locked test-framework global replaced) scores the whole submission 0 with the `tampered` flag.
  */
-export async function gradeSubmission(options: SubmissionOptions): Promise<SubmissionReport> {
+export async function gradeSubmission(options: SubmissionOptions): Promise<GradeResult> {
   const started = monotonicMs();
   const root = path.resolve(options.root);
   const config = options.config ?? loadGradingConfig(path.join(root, "grading.json"));
@@ -163,7 +148,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   const deadline = started + (config.timeouts.submissionMs ?? 300_000);
   const tsconfig = path.join(root, "tsconfig.json");
   const { dir, complete, transpiled } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
-  const results: { id: number; title: string; run: ExerciseRun; score: ReturnType<typeof scoreExercise> }[] = new Array(exercises.length);
+  const runs: ExerciseOutcomes[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
     let next = 0;
@@ -171,13 +156,15 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
       while (next < exercises.length) {
         const index = next++;
         const exercise = exercises[index];
-        const key = `${root}\n${exercise.tests.join("\n")}`;
-        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files: exercise.tests, tsconfig }));
+        // Hidden tests (issue 22) come from the instructor's checkout like the visible ones: the workspace copies test/.
+        const files = [...exercise.tests, ...presentHiddenTests(root, exercise)];
+        const key = `${root}\n${files.join("\n")}`;
+        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
         const trusted = await trustedPlans.get(key)!;
         if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
         const run = await runExercise({
           root: dir,
-          files: exercise.tests,
+          files,
           plan: trusted.tests,
           tsconfig,
           transpiled,
@@ -185,47 +172,15 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
           deadline,
           sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
         });
-        results[index] = { id: exercise.id, title: exercise.title, run, score: scoreExercise(exercise, run) };
+        runs[index] = fromGraderRun(exercise.id, run);
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
   } finally {
     removeWorkspace(dir);
   }
-  const report = buildSubmissionReport(options.submission, results, monotonicMs() - started, complete);
   // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
-  if (permissionSyntax() === "none") report.flags = [...report.flags, "unsandboxed"].sort();
-  return report;
-}
-
-/** Puts the scored exercises into the instructor report's shape; tampering anywhere zeroes the whole submission. */
-export function buildSubmissionReport(
-  submission: string,
-  results: { id: number; title: string; run: ExerciseRun; score: { score: { points: number; maxPoints: number; requirements: { requirement: string; points: number; maxPoints: number }[] }; tests: GradedTest[] } }[],
-  durationMs: number,
-  complete = true,
-): SubmissionReport {
-  const exercises = results.map((r) => ({ id: r.id, title: r.title, points: r.score.score.points, maxPoints: r.score.score.maxPoints, flags: exerciseFlags(r.run) }));
-  const flags = new Set(exercises.flatMap((ex) => ex.flags));
-  if (!complete) flags.add("too-large");
-  const tampered = flags.has("tampered");
-  const requirements = results.flatMap((r) =>
-    r.score.score.requirements.map((req) => ({
-      id: req.requirement,
-      exercise: r.id,
-      points: tampered ? 0 : req.points,
-      maxPoints: req.maxPoints,
-      tests: r.score.tests.filter((t) => t.requirement === req.requirement).map((t) => ({ name: t.name, status: toStatus(t.status), message: t.message })),
-    })),
-  );
-  if (tampered) for (const ex of exercises) ex.points = 0;
-  return {
-    submission,
-    points: round(exercises.reduce((sum, ex) => sum + ex.points, 0)),
-    maxPoints: exercises.reduce((sum, ex) => sum + ex.maxPoints, 0),
-    flags: [...flags].sort(),
-    durationMs,
-    exercises,
-    requirements,
-  };
+  const flags = [...(complete ? [] : ["too-large"]), ...(permissionSyntax() === "none" ? ["unsandboxed"] : [])];
+  const hiddenRan = hiddenRunnable(root, exercises);
+  return scoreOutcomes(config, runs, { submission: options.submission, root, hiddenRan, flags, durationMs: Math.round(monotonicMs() - started) });
 }

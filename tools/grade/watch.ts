@@ -9,10 +9,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { WorkerMessage, WorkerRequest } from "../test-run/worker";
-import { exerciseStates, type RanTest } from "../test-run/verdict";
+import type { RanTest } from "../test-run/verdict";
+import { parseCommandLine } from "../core/cli/args";
+import { ALL_PASS, formatNextStep, formatProgress } from "../core/report/feedback";
+import type { ExerciseResult, GradeResult } from "../core/result";
+import { fromRanTests } from "../core/score/adapt";
+import { requirementDone, scoreOutcomes } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "./config";
-import { formatNextStep, formatProgress } from "./report";
-import { requirementsDone, type ExerciseScore } from "./score";
 
 /**
  * The exercises a changed file belongs to: the one whose sources or tests contain it, or all of them for shared
@@ -27,33 +30,42 @@ export function affectedExercises(config: GradingConfig, file: string): number[]
 }
 
 /**
- * The screen watch mode shows: every exercise's progress, then what to do next — in the exercise last worked on
- * (`focus`) while it is unfinished, else in the first unfinished one.
+ * The screen watch mode shows: every exercise's progress line and bar, then what to do next — in the exercise last
+ * worked on (`focus`) while it is unfinished, else in the first unfinished one.
  */
-export function formatWatchScreen(scores: ExerciseScore[], build: string, focus?: number): string {
-  const lines = scores.map((s) => `${formatProgress(s)}  ${"█".repeat(requirementsDone(s)).padEnd(s.requirements.length, "░")}`);
-  const focused = scores.find((s) => s.id === focus);
-  const next = (focused && formatNextStep(focused)) ?? scores.map(formatNextStep).find((n) => n !== undefined);
-  lines.push("", next ?? "All requirements pass. Run `npm run grade` for the full report.");
+export function formatWatchScreen(result: GradeResult, build: string, focus?: number): string {
+  const bar = (ex: ExerciseResult) => {
+    const requirements = result.requirements.filter((r) => r.exercise === ex.id);
+    return "█".repeat(requirements.filter(requirementDone).length).padEnd(requirements.length, "░");
+  };
+  const lines = result.exercises.map((ex) => `${formatProgress(result, ex)}  ${bar(ex)}`);
+  lines.push("", formatNextStep(result, { focus }) ?? ALL_PASS);
   if (build) lines.push("", build);
   lines.push("", "Watching src/ and test/ — save a file to re-run its exercise; Ctrl-C quits.");
   return lines.join("\n");
 }
 
-/** Turns the tests one worker ran into the scores the screen shows (points are not shown in watch mode). */
-export function scoresOf(config: GradingConfig, root: string, ids: number[], tests: RanTest[], loadError?: string): ExerciseScore[] {
-  const states = exerciseStates(config, root, tests);
-  return config.exercises
-    .filter((ex) => ids.includes(ex.id))
-    .map((ex) => {
-      const state = states.find((s) => s.id === ex.id);
-      const requirements = Object.keys(ex.requirements).map((requirement) => {
-        const r = state?.requirements.find((q) => q.requirement === requirement);
-        const failure = r?.firstFailure;
-        return { requirement, passed: r?.passed ?? 0, tests: r?.tests ?? 0, points: 0, maxPoints: ex.requirements[requirement], firstFailure: failure && `${failure.title}: ${failure.message}` };
-      });
-      return { id: ex.id, title: ex.title, hints: ex.hints, requirements, points: 0, maxPoints: 0, loadError: state ? undefined : (loadError ?? "no test ran"), ungraded: [] };
-    });
+/** Turns the tests one worker ran for exercises `ids` into their result (watch mode shows progress, not points). */
+export function scoresOf(config: GradingConfig, root: string, ids: number[], tests: RanTest[], loadError?: string): GradeResult {
+  const runs = fromRanTests(config, root, tests, { ids, loadError }).filter((run) => ids.includes(run.exercise));
+  return scoreOutcomes(config, runs, { root });
+}
+
+/** The latest result of each exercise, as one result in exercise order (watch re-runs exercises one by one). */
+export function latest(byExercise: Map<number, GradeResult>): GradeResult {
+  const parts = [...byExercise.entries()].sort(([a], [b]) => a - b).map(([id, r]) => ({ ...r, exercises: r.exercises.filter((ex) => ex.id === id), requirements: r.requirements.filter((q) => q.exercise === id) }));
+  const sum = (f: (r: GradeResult) => number) => parts.reduce((total, r) => total + f(r), 0);
+  return {
+    submission: ".",
+    points: sum((r) => r.points),
+    maxPoints: sum((r) => r.maxPoints),
+    hiddenMaxPoints: sum((r) => r.hiddenMaxPoints),
+    hiddenRan: parts.some((r) => r.hiddenRan),
+    flags: [...new Set(parts.flatMap((r) => r.flags))].sort(),
+    durationMs: 0,
+    exercises: parts.flatMap((r) => r.exercises),
+    requirements: parts.flatMap((r) => r.requirements),
+  };
 }
 
 /** A warm worker (tools/test-run/worker.ts) that has loaded ts-node and the test libraries and waits for files. */
@@ -136,15 +148,16 @@ function watchBuild(root: string, onChange: (line: string) => void): ChildProces
 }
 
 async function main(): Promise<void> {
+  parseCommandLine(process.argv.slice(2), {}, "no arguments (npm run watch re-runs the exercise whose files you save)");
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
-  const scores = new Map<number, ExerciseScore>();
+  const scores = new Map<number, GradeResult>();
   let build = "Build: compiling dist/…";
   let focus: number | undefined;
   let status = "";
   const show = () => {
     if (process.stdout.isTTY) console.clear();
-    console.log(formatWatchScreen([...scores.values()].sort((a, b) => a.id - b.id), build, focus));
+    console.log(formatWatchScreen(latest(scores), build, focus));
     if (status) console.log(status);
   };
   const builder = watchBuild(root, (line) => {
@@ -159,7 +172,8 @@ async function main(): Promise<void> {
     const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
     // The next worker warms up once this run is over, so the two never compete for the CPU.
     worker = new WarmWorker(root);
-    for (const score of scoresOf(config, root, ids, result.tests, result.loadError)) scores.set(score.id, score);
+    const scored = scoresOf(config, root, ids, result.tests, result.loadError);
+    for (const id of ids) scores.set(id, scored);
     focus = ids.length === 1 ? ids[0] : focus;
     runs++;
     status = `(run ${runs}, exercise ${ids.join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;

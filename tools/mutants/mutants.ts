@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseCommandLine } from "../core/cli/args";
 import { MutantsUsageError, planRun, strykerConfig, writeConfig } from "./config";
 import { solutionRegions } from "./regions";
 import { TARGET_SCORE, formatScores, scoreRequirements, type MutationReport } from "./score";
@@ -20,11 +21,16 @@ function parserPatched(): boolean {
 }
 
 function main(argv: string[]): number {
-  const args = argv.filter((a) => a !== "--report-only");
-  const reportOnly = argv.includes("--report-only");
-  if (args.length > 1 || args.some((a) => a.startsWith("-"))) {
-    throw new MutantsUsageError(`usage: npm run mutants [-- Rx.y|Rx[,…]] [--report-only]; got ${args.join(" ")}`);
+  const usage = "npm run mutants [-- Rx.y|Rx[,…]] [--report-only]";
+  let parsed: { values: { "report-only"?: boolean }; positionals: string[] };
+  try {
+    parsed = parseCommandLine(argv, { "report-only": { type: "boolean" } }, usage, true);
+  } catch (error) {
+    throw new MutantsUsageError(`npm run mutants: ${(error as Error).message}`, { cause: error });
   }
+  const args = parsed.positionals;
+  const reportOnly = parsed.values["report-only"] ?? false;
+  if (args.length > 1) throw new MutantsUsageError(`npm run mutants: expected ${usage}; got ${args.length} selections: ${args.join(" ")}`);
   const plan = planRun(root, solutionRegions(root), args[0]);
   if (!reportOnly) {
     if (!parserPatched()) {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { parseCommandLine } from "../core/cli/args";
 import { ROOT, run } from "../frontEnds";
 import { startNotebookServer } from "./notebookServer";
 
@@ -141,11 +142,10 @@ async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: sudo apt-get install chromium (or set CHROMIUM=/path/to/chrome)`);
   if (run("jupyter", ["notebook", "--version"]) === undefined) throw new Error("no Jupyter Notebook: sudo apt-get install jupyter-notebook");
   fs.mkdirSync(OUT, { recursive: true });
-  const args = process.argv.slice(2);
+  const { values, positionals: named } = parseCommandLine(process.argv.slice(2), { rebuild: { type: "boolean" } }, "[--rebuild] [NOTEBOOK.ipynb …]", true);
   // --rebuild: after Run All, rebuild (REBUILD_COMMAND, e.g. "cp … src/ && npm run build", or a simulated build)
   // and follow the documented reload; the notebook must show the new build with no ✘.
-  const rebuild = args.includes("--rebuild") ? (process.env.REBUILD_COMMAND ?? "") : undefined;
-  const named = args.filter((a) => !a.startsWith("--"));
+  const rebuild = values.rebuild ? (process.env.REBUILD_COMMAND ?? "") : undefined;
   const files = (named.length > 0 ? named.map((f) => path.basename(f)) : fs.readdirSync(path.join(ROOT, "notebooks")))
     .filter((f) => f.endsWith(".ipynb"))
     .sort();

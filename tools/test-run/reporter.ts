@@ -16,7 +16,7 @@ import { loadGradingConfig } from "../grade/config";
 import { verdictExtras } from "./extras";
 // Side effect: a test file that cannot load becomes one failing test instead of ending the run.
 import "./safeLoad";
-import { LOAD_FAILED, exerciseStates, formatVerdict, isStubError, type RanTest } from "./verdict";
+import { LOAD_FAILED, isStubError, verdictOf, type RanTest } from "./verdict";
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 const Base = Mocha.reporters.Base;
@@ -205,11 +205,10 @@ class VerdictReporter extends Base {
     if (!fs.existsSync(file)) return;
     const config = loadGradingConfig(file);
     const tests = [...this.ran.values()];
-    const states = exerciseStates(config, root, tests);
     const build = await verdictExtras.build;
-    const others = formatOthers(config.exercises.flatMap((ex) => ex.tests), root, tests);
-    if (states.length === 0 && !build && !others) return;
-    log(formatVerdict(states, { focus: states.length === 1 ? states[0].id : undefined, build, others }));
+    const others = formatOthers(config.exercises.flatMap((ex) => [...ex.tests, ...(ex.hiddenTests ?? [])]), root, tests);
+    const verdict = verdictOf(config, root, tests, { build, others });
+    if (verdict !== undefined) log(verdict);
   }
 }
 

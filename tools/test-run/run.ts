@@ -12,26 +12,40 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs as parseUtilArgs } from "node:util";
+import { UsageError } from "../core/cli/args";
 import { loadGradingConfig } from "../grade/config";
 import { buildLibrary } from "./build";
 import { verdictExtras } from "./extras";
 
-/** Splits the command line into exercise numbers and the arguments for mocha. */
-export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: number[]; mochaArgs: string[] } {
+/**
+ * Splits the command line into exercise numbers, `--all`/`--integration`, and the arguments for mocha, which pass
+ * through untouched (`node:util` parseArgs, not strict, read token by token): a number right after an option is that
+ * option's value (`-g 2`), any other number an exercise.
+ * @throws UsageError for an exercise number grading.json does not have
+ */
+export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: number[]; mochaArgs: string[]; all: boolean; integration: boolean } {
+  const { tokens } = parseUtilArgs({ args: argv, strict: false, allowPositionals: true, tokens: true, options: { all: { type: "boolean" }, integration: { type: "boolean" } } });
   const exercises: number[] = [];
   const mochaArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const previous = mochaArgs[mochaArgs.length - 1];
-    const isValue = previous !== undefined && previous.startsWith("-") && !previous.includes("=");
-    if (/^\d+$/.test(arg) && !isValue) {
-      if (!exerciseIds.includes(Number(arg))) throw new RangeError(`expected an exercise number among ${exerciseIds.join(", ")}, got ${arg}`);
-      exercises.push(Number(arg));
+  let all = false;
+  let integration = false;
+  tokens.forEach((token, i) => {
+    const previous = tokens[i - 1];
+    if (token.kind === "option") {
+      if (token.name === "all" && token.inlineValue === undefined) all = true;
+      else if (token.name === "integration" && token.inlineValue === undefined) integration = true;
+      else mochaArgs.push(token.rawName + (token.inlineValue !== undefined ? `=${token.value}` : ""));
+    } else if (token.kind === "option-terminator") {
+      mochaArgs.push("--");
+    } else if (/^\d+$/.test(token.value) && !(previous?.kind === "option" && previous.inlineValue === undefined && !["all", "integration"].includes(previous.name))) {
+      if (!exerciseIds.includes(Number(token.value))) throw new UsageError(`expected an exercise number among ${exerciseIds.join(", ")}, got ${token.value}`);
+      exercises.push(Number(token.value));
     } else {
-      mochaArgs.push(arg);
+      mochaArgs.push(token.value);
     }
-  }
-  return { exercises, mochaArgs };
+  });
+  return { exercises, mochaArgs, all, integration };
 }
 
 /**
@@ -45,15 +59,13 @@ async function main(): Promise<void> {
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   let parsed: ReturnType<typeof parseArgs>;
-  const args = process.argv.slice(2);
-  const all = args.includes("--all");
-  const integrationOnly = args.includes("--integration");
   try {
-    parsed = parseArgs(args.filter((a) => a !== "--all" && a !== "--integration"), config.exercises.map((ex) => ex.id));
+    parsed = parseArgs(process.argv.slice(2), config.exercises.map((ex) => ex.id));
   } catch (error) {
     console.error(`npm test: ${(error as Error).message}`);
     process.exit(2);
   }
+  const { all, integration: integrationOnly } = parsed;
   const files = config.exercises.filter((ex) => parsed.exercises.includes(ex.id)).flatMap((ex) => ex.tests);
   const explicitFiles = parsed.mochaArgs.some((a) => /\.test\.ts$/.test(a));
   if (files.length === 0 && !explicitFiles) {

@@ -1,40 +1,46 @@
 /**
- * Writes a result in the formats a command line asked for (`--format NAME`, repeatable): to `--out FILE` when there
- * is one format and a file was given, else appended where the format appends (github-summary: `$GITHUB_STEP_SUMMARY`),
- * else to the format's default file in the working folder. Each file is written whole in one step.
+ * Writes a result in the formats a command line asked for (`--format NAME`, repeatable). Each destination is a file
+ * (written whole in one step: a temporary file renamed over it, so a reader never sees half of one), `-` for
+ * standard output, or `>>FILE` to append (github-summary appends to `$GITHUB_STEP_SUMMARY`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GradeResult } from "../result";
-import type { ReportFormat } from "./format";
+import { formatNamed } from "./formats";
 
-/** Thrown for a `--format` name no format has. */
-export class UnknownFormatError extends Error {
-  override name = "UnknownFormatError";
+/** Writes a file in one step (a temporary file renamed over it), so a reader never sees half a report. */
+export function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
 }
 
-/** The format of a name, or an error listing the names there are. */
-export function formatNamed(formats: Record<string, ReportFormat>, name: string): ReportFormat {
-  const format = formats[name];
-  if (!format) throw new UnknownFormatError(`--format: expected one of ${Object.keys(formats).join(", ")}, got ${JSON.stringify(name)}`);
-  return format;
+/**
+ * Where a format goes when the command line names no file: where it appends (when the environment names a file), else
+ * its default file in `dir` ("-" stays standard output).
+ */
+export function defaultDestination(name: string, dir: string, env: NodeJS.ProcessEnv): string {
+  const format = formatNamed(name);
+  const append = format.appendTo?.(env);
+  if (append) return `>>${append}`;
+  return format.defaultFile === "-" ? "-" : path.join(dir, format.defaultFile);
 }
 
-/** Renders and writes every named format; returns the files written. */
-export function writeFormats(result: GradeResult, names: string[], formats: Record<string, ReportFormat>, out: string | undefined, env: NodeJS.ProcessEnv): string[] {
-  return names.map((name) => {
-    const format = formatNamed(formats, name);
-    const text = format.render(result, env);
-    const append = names.length === 1 && out ? undefined : format.appendTo?.(env);
-    if (append) {
-      fs.appendFileSync(append, text);
-      return append;
+/** Renders `result` in each format and writes it to its destination; returns the files written or appended to. */
+export function writeFormats(result: GradeResult, names: string[], destinations: string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const written: string[] = [];
+  names.forEach((name, i) => {
+    const text = formatNamed(name).render(result, env);
+    const destination = destinations[i];
+    if (destination === "-") process.stdout.write(text);
+    else if (destination.startsWith(">>")) {
+      fs.appendFileSync(destination.slice(2), text);
+      written.push(destination.slice(2));
+    } else {
+      writeAtomically(destination, text);
+      written.push(destination);
     }
-    const file = path.resolve(names.length === 1 && out ? out : format.defaultFile);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, file);
-    return file;
   });
+  return written;
 }

@@ -7,16 +7,15 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadGradingConfig } from "../../grade/config";
-import { ungradableResult } from "../../core/report/fromSubmissionReport";
-import { PLATFORM_FORMATS } from "../../core/report/platformFormats";
 import { writeFormats } from "../../core/report/writeFormats";
+import { ungradable } from "../../core/score/score";
 
 function main(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { format: { type: "string" }, out: { type: "string" }, reason: { type: "string" }, root: { type: "string" } } });
   if (!values.format || !values.out || !values.reason) throw new RangeError("expected --format NAME --out FILE --reason TEXT [--root DIR]");
   const root = path.resolve(values.root ?? process.cwd());
-  const result = ungradableResult(loadGradingConfig(path.join(root, "grading.json")), "submission", values.reason, ["crashed"]);
-  writeFormats(result, [values.format], PLATFORM_FORMATS, path.resolve(values.out), process.env);
+  const result = ungradable(loadGradingConfig(path.join(root, "grading.json")), "submission", "crashed", values.reason);
+  writeFormats(result, [values.format], [path.resolve(values.out)]);
   return 0;
 }
 
