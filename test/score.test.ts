@@ -134,7 +134,8 @@ describe("#19 report formats and the grade command line", () => {
     expect(() => parseGradeArgs(["--bogus"], cwd)).to.throw(UsageError, /^expected \[N …\].*; got "--bogus": Unknown option '--bogus'/);
     expect(() => parseGradeArgs(["two"], cwd)).to.throw(UsageError, /expected exercise numbers \(like 2\), got "two"/);
     expect(() => parseGradeArgs(["--jobs", "0"], cwd)).to.throw(UsageError, /--jobs: expected a positive integer, got "0"/);
-    expect(() => parseGradeArgs(["--submission", "s", "--strict"], cwd)).to.throw(UsageError, /for student mode/);
+    expect(parseGradeArgs(["--submission", "s", "--strict", "--format", "github-summary"], cwd, { GITHUB_STEP_SUMMARY: "/run/summary.md" })).to.deep.include({ strict: true, destinations: [">>/run/summary.md"] });
+    expect(parseGradeArgs(["--format", "github-summary"], cwd, {}).destinations).to.deep.equal(["/w/github-summary.md"]);
   });
 });
 
