@@ -7,6 +7,11 @@ export interface ExerciseConfig {
   title: string;
   /** Test files, relative to the project root. */
   tests: string[];
+  /**
+   * Hidden test files (`test/hidden/…`): graded by the instructor, never released. They check the same documented
+   * requirements as `tests` on inputs the student never sees; a student's copy lists them but does not have them.
+   */
+  hiddenTests?: string[];
   /** Source folders whose changes re-run this exercise in watch mode. */
   sources: string[];
   /** Where the exercise's hints live, shown next to a failing requirement. */
@@ -25,12 +30,29 @@ export interface GradingConfig {
   timeouts: { testMs: number; exerciseMs: number; graceMs?: number; loadMs?: number; requirementMs?: number; submissionMs?: number };
   /** Memory per test process: V8 heap (`--max-old-space-size`) and address space (`ulimit -v`), in MB. */
   limits?: { heapMb?: number; virtualMb?: number };
+  /**
+   * The share of each requirement's points carried by its hidden tests (0.2 = 20%); the visible tests share the
+   * rest. A requirement without hidden tests keeps all its points on its visible tests. Default 0.
+   */
+  hiddenShare?: number;
   exercises: ExerciseConfig[];
 }
 
 /** Thrown when `grading.json` is missing a field or has one of the wrong type. */
 export class GradingConfigError extends Error {
   override name = "GradingConfigError";
+}
+
+/** Where hidden test files live; the release leaves this folder out. */
+export const HIDDEN_DIR = "test/hidden";
+
+/**
+ * The test files that grade an exercise: its visible tests, then its hidden tests. With `root`, only the hidden
+ * files present there (a student's copy has none, so its grade covers the visible tests only).
+ */
+export function gradedTestFiles(exercise: ExerciseConfig, root?: string): string[] {
+  const hidden = (exercise.hiddenTests ?? []).filter((f) => root === undefined || fs.existsSync(path.join(root, f)));
+  return [...exercise.tests, ...hidden];
 }
 
 /** The requirement ID a test title starts with ("R2.3 OneOf …" → "R2.3"), or undefined. */
@@ -64,12 +86,19 @@ export function loadGradingConfig(file: string): GradingConfig {
   for (const key of ["heapMb", "virtualMb"] as const) {
     if (config.limits?.[key] !== undefined && !positive(config.limits[key])) fail(`expected limits.${key} as a positive number when given`);
   }
+  if (config.hiddenShare !== undefined && !(typeof config.hiddenShare === "number" && config.hiddenShare >= 0 && config.hiddenShare < 1)) {
+    fail(`hiddenShare: expected a number in [0, 1), got ${JSON.stringify(config.hiddenShare)}`);
+  }
   if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
   const seen = new Set<string>();
   for (const [i, ex] of config.exercises.entries()) {
     const at = `exercises[${i}]`;
     if (!Number.isInteger(ex.id)) fail(`${at}.id: expected an integer, got ${JSON.stringify(ex.id)}`);
     if (!Array.isArray(ex.tests) || ex.tests.length === 0) fail(`${at}.tests: expected a non-empty list of test files`);
+    if (ex.hiddenTests !== undefined) {
+      const ok = Array.isArray(ex.hiddenTests) && ex.hiddenTests.every((f) => typeof f === "string" && f.startsWith(`${HIDDEN_DIR}/`) && f.endsWith(".test.ts"));
+      if (!ok) fail(`${at}.hiddenTests: expected a list of ${HIDDEN_DIR}/….test.ts files, got ${JSON.stringify(ex.hiddenTests)}`);
+    }
     ex.sources ??= [];
     ex.hints ??= "";
     ex.title ??= `Exercise ${ex.id}`;

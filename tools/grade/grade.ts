@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
+import { gradedTestFiles, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { formatTable, toClassroom } from "./report";
 import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
@@ -36,7 +36,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       const exercise = exercises[index];
       const run = await runExercise({
         root: options.root,
-        files: exercise.tests,
+        files: gradedTestFiles(exercise, options.root),
         ...timeLimits(config),
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },

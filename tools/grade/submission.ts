@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
+import { gradedTestFiles, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
 import { scoreExercise, selectExercises, type GradedTest } from "./score";
@@ -171,13 +171,15 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
       while (next < exercises.length) {
         const index = next++;
         const exercise = exercises[index];
-        const key = `${root}\n${exercise.tests.join("\n")}`;
-        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files: exercise.tests, tsconfig }));
+        // The instructor's checkout has the hidden tests: they are graded with the visible ones.
+        const files = gradedTestFiles(exercise, root);
+        const key = `${root}\n${files.join("\n")}`;
+        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
         const trusted = await trustedPlans.get(key)!;
         if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
         const run = await runExercise({
           root: dir,
-          files: exercise.tests,
+          files,
           plan: trusted.tests,
           tsconfig,
           transpiled,

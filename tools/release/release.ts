@@ -28,6 +28,9 @@ export const INSTRUCTOR_ONLY = [
   "test/class.test.ts",
   "test/class-e2e.test.ts",
   "test/class-workflow.test.ts",
+  // Hidden tests and their inputs (issue 22), and the instructor's tools (the variants campaign's natural solution).
+  "test/hidden/",
+  "tools/instructor/",
 ];
 
 /** Whether a file stays in the instructor's repository. */
