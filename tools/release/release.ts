@@ -39,7 +39,7 @@ function isInstructorOnly(file: string): boolean {
 }
 
 /** npm scripts the student repository does not get (postinstall applies patches/, which stays here too). */
-const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:integration", "test:adversarial"];
+const INSTRUCTOR_SCRIPTS = ["release", "teeth", "bench", "mutants", "postinstall", "classroom", "test:class", "test:integration", "test:adversarial", "variants"];
 
 /** What a release wrote. */
 export interface ReleaseSummary {

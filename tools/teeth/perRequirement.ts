@@ -192,8 +192,8 @@ function keptList(copy: Copy, prerequisites: Prerequisites): string {
   return pre.length > 0 ? `${copy.requirement} (+ prerequisites ${pre.join(", ")})` : copy.requirement;
 }
 
-/** Runs `count` tasks with at most `jobs` at once. */
-async function pool<T>(count: number, jobs: number, task: (index: number) => Promise<T>): Promise<T[]> {
+/** Runs `task(0 … count-1)` with at most `jobs` at once, keeping the results in order. */
+export async function pool<T>(count: number, jobs: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const worker = async () => {
