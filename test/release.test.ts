@@ -356,3 +356,26 @@ describe("#12 student release: tracked files only, and a manifest of the protect
     expect(leaked).to.deep.equal([]);
   });
 });
+
+describe("#22 student release: hidden tests stay home", () => {
+  /** Inputs only the hidden tests use: each must be in a hidden file and in no released file. */
+  const HIDDEN_INPUTS = ["sampleHumidity", "253.64159", "entropy exhausted", "halveValues", "Thermostat", "oddsPlus"];
+
+  it("#22 no hidden test file and no hidden input is released; grading.json still names the hidden files", () => {
+    const hiddenText = fs.readdirSync(path.join(ROOT, "test", "hidden")).map((f) => fs.readFileSync(path.join(ROOT, "test", "hidden", f), "utf8")).join("\n");
+    for (const input of HIDDEN_INPUTS) expect(hiddenText, `a hidden test uses ${input}`).to.include(input);
+    const released: string[] = [];
+    const leaks: string[] = [];
+    for (const file of projectFiles(ROOT)) {
+      const text = releaseFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
+      if (text === undefined) continue;
+      released.push(file);
+      for (const input of HIDDEN_INPUTS) if (text.includes(input)) leaks.push(`${file}: ${input}`);
+    }
+    expect(released.filter((f) => f.startsWith("test/hidden/") || f.startsWith("tools/instructor/")), "released hidden or instructor files").to.deep.equal([]);
+    expect(leaks, "released files that contain a hidden input").to.deep.equal([]);
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    expect(config.exercises.map((ex) => ex.hiddenTests?.length ?? 0), "hidden files per exercise").to.deep.equal([1, 1, 1, 1]);
+    expect(config.hiddenShare).to.equal(0.2);
+  });
+});
