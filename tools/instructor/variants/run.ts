@@ -9,6 +9,9 @@
  *   npm run variants                   every variant, as many at once as cores
  *   npm run variants -- --only R1.2    the variants of one requirement (or one variant id; repeatable)
  *   npm run variants -- --keep         keeps the copies (their folder is printed) for diagnosis
+ *   npm run variants -- --export DIR [--only ID]
+ *                                      writes DIR/src: the natural solution, with that one variant applied, as a
+ *                                      submission for `npm run grade -- --submission DIR`
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,7 +37,8 @@ async function runBoth(dir: string, exercise: ExerciseConfig, testMs: number): P
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: "string", multiple: true }, keep: { type: "boolean" }, jobs: { type: "string" } } });
+  const { values } = parseArgs({ options: { only: { type: "string", multiple: true }, keep: { type: "boolean" }, jobs: { type: "string" }, export: { type: "string" } } });
+  if (values.export) return exportSubmission(values.export, values.only ?? []);
   const started = Date.now();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   const only = values.only ?? [];
@@ -83,6 +87,22 @@ async function main(): Promise<number> {
     if (values.keep) console.log(`(copies kept in ${work})`);
     else fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Writes the natural solution's src/ (with at most one variant applied) into `dir`, as a student submission. */
+function exportSubmission(dir: string, only: string[]): number {
+  const chosen = loadVariants().filter((v) => only.includes(v.id));
+  if (chosen.length !== only.length || chosen.length > 1) {
+    console.error(`variants: --export takes at most one variant id with --only, got ${JSON.stringify(only)}`);
+    return 2;
+  }
+  const sources = chosen.length ? applyVariant(naturalSources(root), chosen[0]) : naturalSources(root);
+  for (const [file, text] of sources) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  console.log(`Wrote ${sources.size} files to ${path.join(dir, "src")}: the natural solution${chosen.length ? ` with ${chosen[0].id} (${chosen[0].bug})` : ""}.`);
+  return 0;
 }
 
 /** One line per variant. */
