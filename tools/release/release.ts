@@ -31,6 +31,7 @@ export const INSTRUCTOR_ONLY = [
   // Hidden tests and their inputs (issue 22), and the instructor's tools (the variants campaign's natural solution).
   "test/hidden/",
   "tools/instructor/",
+  "test/variants.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */
