@@ -2,7 +2,7 @@ import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig } from "../tools/grade/config";
+import { hiddenTestsNotice, loadGradingConfig } from "../tools/grade/config";
 import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
 import { execFileSync } from "node:child_process";
@@ -377,5 +377,22 @@ describe("#22 student release: hidden tests stay home", () => {
     const config = loadGradingConfig(path.join(ROOT, "grading.json"));
     expect(config.exercises.map((ex) => ex.hiddenTests?.length ?? 0), "hidden files per exercise").to.deep.equal([1, 1, 1, 1]);
     expect(config.hiddenShare).to.equal(0.2);
+  });
+});
+
+describe("#22 the student is told about the hidden tests", () => {
+  it("#22 a copy without the hidden files gets one line with the points they carry; the instructor's checkout gets none", () => {
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    expect(hiddenTestsNotice(config, ROOT), "in the instructor's checkout").to.equal(undefined);
+    const student = fs.mkdtempSync(path.join(os.tmpdir(), "hidden-notice-"));
+    try {
+      expect(hiddenTestsNotice(config, student)).to.equal(
+        "Hidden tests: your instructor's grade also runs hidden tests worth 20 of 100 points (20% of each requirement): the same documented rules on inputs you do not see.",
+      );
+      expect(fs.readFileSync(path.join(ROOT, "docs", "grading.md"), "utf8"), "docs/grading.md shows the line").to.include(hiddenTestsNotice(config, student));
+      expect(hiddenTestsNotice({ ...config, hiddenShare: 0 }, student), "hiddenShare 0").to.equal(undefined);
+    } finally {
+      fs.rmSync(student, { recursive: true, force: true });
+    }
   });
 });

@@ -55,6 +55,20 @@ export function gradedTestFiles(exercise: ExerciseConfig, root?: string): string
   return [...exercise.tests, ...hidden];
 }
 
+/**
+ * The line a student's `npm test` and `npm run grade` end with when the instructor's grade has hidden tests this
+ * copy lacks (docs/grading.md, *Hidden tests*); undefined when there are none, or when they are all here.
+ */
+export function hiddenTestsNotice(config: GradingConfig, root: string): string | undefined {
+  const share = config.hiddenShare ?? 0;
+  const withHidden = config.exercises.filter((ex) => (ex.hiddenTests ?? []).length > 0);
+  if (share === 0 || withHidden.length === 0 || withHidden.every((ex) => gradedTestFiles(ex, root).length > ex.tests.length)) return undefined;
+  const total = config.exercises.reduce((sum, ex) => sum + Object.values(ex.requirements).reduce((a, b) => a + b, 0), 0);
+  const hidden = withHidden.reduce((sum, ex) => sum + Object.values(ex.requirements).reduce((a, b) => a + b, 0) * share, 0);
+  const points = (n: number) => String(Math.round(n * 100) / 100);
+  return `Hidden tests: your instructor's grade also runs hidden tests worth ${points(hidden)} of ${points(total)} points (${points(share * 100)}% of each requirement): the same documented rules on inputs you do not see.`;
+}
+
 /** The requirement ID a test title starts with ("R2.3 OneOf …" → "R2.3"), or undefined. */
 export function requirementOf(title: string): string | undefined {
   return /^(R\d+\.\d+)(?=\s|$)/.exec(title)?.[1];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gradedTestFiles, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
+import { gradedTestFiles, hiddenTestsNotice, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { formatTable, toClassroom } from "./report";
 import { runExercise } from "./runExercise";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
@@ -89,6 +89,8 @@ async function main(): Promise<number> {
   if (cli.submission) return gradeOneSubmission(cli);
   const report = await grade({ root: cli.root, exercises: cli.exercises });
   console.log(formatTable(report));
+  const hidden = hiddenTestsNotice(loadGradingConfig(path.join(cli.root, "grading.json")), cli.root);
+  if (hidden) console.log(`\n${hidden}`);
   fs.writeFileSync(cli.out, `${JSON.stringify(report, null, 2)}\n`);
   const classroom = toClassroom(report);
   fs.writeFileSync(cli.classroomOut, `${JSON.stringify(classroom, null, 2)}\n`);

@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Mocha from "mocha";
-import { loadGradingConfig } from "../grade/config";
+import { hiddenTestsNotice, loadGradingConfig } from "../grade/config";
 import { verdictExtras } from "./extras";
 // Side effect: a test file that cannot load becomes one failing test instead of ending the run.
 import "./safeLoad";
@@ -210,6 +210,8 @@ class VerdictReporter extends Base {
     const others = formatOthers(config.exercises.flatMap((ex) => ex.tests), root, tests);
     if (states.length === 0 && !build && !others) return;
     log(formatVerdict(states, { focus: states.length === 1 ? states[0].id : undefined, build, others }));
+    const hidden = hiddenTestsNotice(config, root);
+    if (hidden) log(`\n${hidden}`);
   }
 }
 

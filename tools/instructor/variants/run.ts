@@ -9,6 +9,7 @@
  *   npm run variants                   every variant, as many at once as cores
  *   npm run variants -- --only R1.2    the variants of one requirement (or one variant id; repeatable)
  *   npm run variants -- --keep         keeps the copies (their folder is printed) for diagnosis
+ *   npm run variants -- --test-ms N    mocha's timeout per test (default 3 × grading.json's testMs)
  *   npm run variants -- --export DIR [--only ID]
  *                                      writes DIR/src: the natural solution, with that one variant applied, as a
  *                                      submission for `npm run grade -- --submission DIR`
@@ -37,7 +38,7 @@ async function runBoth(dir: string, exercise: ExerciseConfig, testMs: number): P
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: "string", multiple: true }, keep: { type: "boolean" }, jobs: { type: "string" }, export: { type: "string" } } });
+  const { values } = parseArgs({ options: { only: { type: "string", multiple: true }, keep: { type: "boolean" }, jobs: { type: "string" }, export: { type: "string" }, "test-ms": { type: "string" } } });
   if (values.export) return exportSubmission(values.export, values.only ?? []);
   const started = Date.now();
   const config = loadGradingConfig(path.join(root, "grading.json"));
@@ -56,7 +57,9 @@ async function main(): Promise<number> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "variants-"));
   const transpiler = new Transpiler(root);
   const jobs = Number(values.jobs ?? os.cpus().length);
-  const testMs = config.timeouts.testMs;
+  // Three times grading.json's limit by default: a test that loads a compiler on a loaded machine must not make the
+  // natural solution fail (a bug that hangs is still caught, a little later).
+  const testMs = Number(values["test-ms"] ?? 3 * config.timeouts.testMs);
   try {
     // The natural solution must pass everything: a test it fails would reject a correct student.
     const naturalDir = path.join(work, "natural");
