@@ -1,6 +1,7 @@
 import { expect } from "./helpers/expect";
 import * as path from "node:path";
 import { planRun, strykerConfig } from "../tools/mutants/config";
+import { hasHiddenTests, withoutHiddenKills, type KillReport } from "../tools/mutants/hidden";
 import { mutateRanges, regionsOfText, solutionRegions } from "../tools/mutants/regions";
 import { formatScores, scoreRequirements, textAt, totalScore, type MutationReport, type ReportMutant } from "../tools/mutants/score";
 
@@ -107,15 +108,43 @@ describe("#14 mutation testing: regions, Stryker's mutate list and the score per
     const plan = planRun(ROOT, all, "R3.2");
     expect(plan.regions.length).to.be.greaterThan(0);
     expect(plan.regions.every((r) => r.requirement === "R3.2" && r.file.startsWith("src/ex3-metrics/"))).to.equal(true);
-    expect(plan.tests).to.deep.equal(["test/ex3-metrics.test.ts"]);
+    expect(plan.tests).to.deep.equal(["test/ex3-metrics.test.ts", "test/hidden/ex3-metrics.hidden.test.ts"]);
     const everything = planRun(ROOT, all);
     expect(new Set(all.map((r) => r.requirement))).to.deep.equal(new Set(everything.requirements));
     const config = strykerConfig(plan) as { mutate: string[]; mochaOptions: { spec: string[] } };
     expect(config.mutate).to.deep.equal(mutateRanges(plan.regions));
-    expect(config.mochaOptions.spec).to.deep.equal(["test/ex3-metrics.test.ts"]);
+    expect(config.mochaOptions.spec).to.deep.equal(["test/ex3-metrics.test.ts", "test/hidden/ex3-metrics.hidden.test.ts"]);
     expect(() => planRun(ROOT, all, "R7.7")).to.throw(/expected requirements from grading.json .* got "R7.7"/);
     const mixed = planRun(ROOT, all, "R4,R1.4");
     expect(mixed.requirements).to.deep.equal(["R1.4", "R4.1", "R4.2", "R4.3", "R4.4", "R4.5"]);
-    expect(mixed.tests).to.deep.equal(["test/ex1-tiered-pipeline.test.ts", "test/ex4-resilience.test.ts"]);
+    expect(mixed.tests).to.deep.equal([
+      "test/ex1-tiered-pipeline.test.ts", "test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/ex4-resilience.test.ts", "test/hidden/ex4-resilience.hidden.test.ts",
+    ]);
+  });
+
+  it("#22 the score without hidden tests: a mutant only hidden tests killed counts as a survivor, one a visible test killed stays killed", () => {
+    const at = (line: number) => ({ start: { line, column: 1 }, end: { line, column: 2 } });
+    const report: KillReport = {
+      files: {
+        "src/ex9/Gauge.ts": {
+          mutants: [
+            { id: "1", mutatorName: "A", status: "Killed", location: at(2), killedBy: ["v1", "h1"] },
+            { id: "2", mutatorName: "B", status: "Killed", location: at(3), killedBy: ["h1"] },
+            { id: "3", mutatorName: "C", status: "Timeout", location: at(4) },
+          ] as KillReport["files"][string]["mutants"],
+        },
+      },
+      testFiles: {
+        "test/ex9.test.ts": { tests: [{ id: "v1", name: "Exercise 9 R9.1 visible" }] },
+        "test/hidden/ex9.hidden.test.ts": { tests: [{ id: "h1", name: "Exercise 9 — hidden tests R9.1 other inputs" }] },
+      },
+    };
+    const regions = [{ file: "src/ex9/Gauge.ts", requirement: "R9.1", begin: 1, end: 9 }];
+    expect(hasHiddenTests(report)).to.equal(true);
+    const [visible] = scoreRequirements(withoutHiddenKills(report), regions);
+    const [both] = scoreRequirements(report, regions);
+    expect([both.killed, both.survived, both.timeout]).to.deep.equal([2, 0, 1]);
+    expect([visible.killed, visible.survived, visible.timeout]).to.deep.equal([1, 1, 1]);
+    expect(report.files["src/ex9/Gauge.ts"].mutants[1].status, "the report itself").to.equal("Killed");
   });
 });

@@ -2,7 +2,9 @@ import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig } from "../tools/grade/config";
+import { hiddenRunnable, loadGradingConfig } from "../tools/grade/config";
+import { hiddenNote } from "../tools/core/report/points";
+import { ungradable } from "../tools/core/score/score";
 import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
 import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
 import { execFileSync } from "node:child_process";
@@ -465,5 +467,44 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
       const orphans = locations.filter((location) => !wanted.has(location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length)));
       expect(orphans, "lock entries nothing depends on").to.deep.equal([]);
     });
+  });
+});
+
+describe("#22 student release: hidden tests stay home", () => {
+  /** Inputs only the hidden tests use: each must be in a hidden file and in no released file. */
+  const HIDDEN_INPUTS = ["sampleHumidity", "253.64159", "entropy exhausted", "halveValues", "Thermostat", "oddsPlus"];
+
+  it("#22 no hidden test file and no hidden input is released; grading.json still names the hidden files", () => {
+    const hiddenText = fs.readdirSync(path.join(ROOT, "test", "hidden")).map((f) => fs.readFileSync(path.join(ROOT, "test", "hidden", f), "utf8")).join("\n");
+    for (const input of HIDDEN_INPUTS) expect(hiddenText, `a hidden test uses ${input}`).to.include(input);
+    const released: string[] = [];
+    const leaks: string[] = [];
+    for (const file of projectFiles(ROOT)) {
+      const text = releaseFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
+      if (text === undefined) continue;
+      released.push(file);
+      for (const input of HIDDEN_INPUTS) if (text.includes(input)) leaks.push(`${file}: ${input}`);
+    }
+    expect(released.filter((f) => f.startsWith("test/hidden/") || f.startsWith("tools/instructor/")), "released hidden or instructor files").to.deep.equal([]);
+    expect(leaks, "released files that contain a hidden input").to.deep.equal([]);
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    expect(config.exercises.map((ex) => ex.hiddenTests?.length ?? 0), "hidden files per exercise").to.deep.equal([1, 1, 1, 1]);
+    expect(config.hiddenShare).to.equal(0.2);
+  });
+});
+
+describe("#22 the student is told about the hidden tests", () => {
+  it("#22 a copy without the hidden files gets one line with the points they carry; the instructor's checkout runs them", () => {
+    const config = loadGradingConfig(path.join(ROOT, "grading.json"));
+    expect(hiddenRunnable(ROOT, config.exercises), "in the instructor's checkout").to.equal(true);
+    const student = fs.mkdtempSync(path.join(os.tmpdir(), "hidden-notice-"));
+    try {
+      expect(hiddenRunnable(student, config.exercises)).to.equal(false);
+      const line = hiddenNote(ungradable(config, student, "not-run", "nothing ran"));
+      expect(line).to.equal("20 of the 100 points come from hidden tests your instructor runs: they check the same written requirements on other inputs, so they are not counted here.");
+      expect(fs.readFileSync(path.join(ROOT, "docs", "grading.md"), "utf8"), "docs/grading.md shows the line").to.include(line);
+    } finally {
+      fs.rmSync(student, { recursive: true, force: true });
+    }
   });
 });

@@ -43,6 +43,17 @@ export class GradingConfigError extends Error {
   override name = "GradingConfigError";
 }
 
+/** Where hidden test files live; the release leaves this folder out. */
+export const HIDDEN_DIR = "test/hidden";
+
+/**
+ * The test files that grade an exercise: its visible tests, then its hidden tests. With `root`, only the hidden
+ * files present there (a student's copy has none, so its grade covers the visible tests only).
+ */
+export function gradedTestFiles(exercise: ExerciseConfig, root?: string): string[] {
+  return [...exercise.tests, ...(root === undefined ? (exercise.hiddenTests ?? []) : presentHiddenTests(root, exercise))];
+}
+
 /** The requirement ID a test title starts with ("R2.3 OneOf …" → "R2.3"), or undefined. */
 export function requirementOf(title: string): string | undefined {
   return /^(R\d+\.\d+)(?=\s|$)/.exec(title)?.[1];
@@ -73,6 +84,9 @@ export function loadGradingConfig(file: string): GradingConfig {
   }
   for (const key of ["heapMb", "virtualMb"] as const) {
     if (config.limits?.[key] !== undefined && !positive(config.limits[key])) fail(`expected limits.${key} as a positive number when given`);
+  }
+  if (config.hiddenShare !== undefined && !(typeof config.hiddenShare === "number" && config.hiddenShare >= 0 && config.hiddenShare < 1)) {
+    fail(`hiddenShare: expected a number in [0, 1), got ${JSON.stringify(config.hiddenShare)}`);
   }
   if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
   const anyHidden = config.exercises.some((ex) => ex?.hiddenTests !== undefined && !(Array.isArray(ex.hiddenTests) && ex.hiddenTests.length === 0));

@@ -18,7 +18,7 @@ import type { GradeResult } from "../core/result";
 import { fromGraderRun } from "../core/score/adapt";
 import type { ExerciseOutcomes } from "../core/score/outcome";
 import { scoreOutcomes, selectExercises, ungradable } from "../core/score/score";
-import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
+import { gradedTestFiles, hiddenRunnable, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { runExercise } from "./runExercise";
 import { gradeSubmission } from "./submission";
 import { monotonicMs } from "./clock";
@@ -53,7 +53,7 @@ export async function grade(options: GradeOptions): Promise<GradeResult> {
       const exercise = exercises[index];
       const run = await runExercise({
         root: options.root,
-        files: [...exercise.tests, ...presentHiddenTests(options.root, exercise)],
+        files: gradedTestFiles(exercise, options.root),
         ...timeLimits(config),
         deadline,
         sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hiddenRunnable, loadGradingConfig, presentHiddenTests, timeLimits, type GradingConfig } from "./config";
+import { gradedTestFiles, hiddenRunnable, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
 import type { PlannedTest } from "./protocol";
@@ -157,7 +157,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
         const index = next++;
         const exercise = exercises[index];
         // Hidden tests (issue 22) come from the instructor's checkout like the visible ones: the workspace copies test/.
-        const files = [...exercise.tests, ...presentHiddenTests(root, exercise)];
+        const files = gradedTestFiles(exercise, root);
         const key = `${root}\n${files.join("\n")}`;
         if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
         const trusted = await trustedPlans.get(key)!;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadGradingConfig } from "../grade/config";
+import { gradedTestFiles, loadGradingConfig } from "../grade/config";
 import { mutateRanges, type SolutionRegion } from "./regions";
 
 /** What one `npm run mutants` run mutates and which tests it runs. */
@@ -20,7 +20,7 @@ export class MutantsUsageError extends Error {
 
 /**
  * Chooses the regions and test files for a run: everything, or the selected requirements' regions and only their
- * exercises' test files (from grading.json).
+ * exercises' test files, visible and hidden (from grading.json).
  * @param root - the project root
  * @param regions - every solution region
  * @param selection - comma-separated requirements ("R3.2") or exercises ("R3" = R3.1 … R3.5); undefined for all
@@ -30,7 +30,7 @@ export function planRun(root: string, regions: SolutionRegion[], selection?: str
   const grading = loadGradingConfig(path.join(root, "grading.json"));
   const all = grading.exercises.flatMap((e) => Object.keys(e.requirements));
   if (selection === undefined) {
-    return { regions, requirements: all, tests: grading.exercises.flatMap((e) => e.tests) };
+    return { regions, requirements: all, tests: grading.exercises.flatMap((e) => gradedTestFiles(e, root)) };
   }
   const requirements: string[] = [];
   for (const token of selection.split(",").map((t) => t.trim()).filter(Boolean)) {
@@ -49,7 +49,7 @@ export function planRun(root: string, regions: SolutionRegion[], selection?: str
   const own = regions.filter((r) => requirements.includes(r.requirement));
   const missing = requirements.filter((req) => !own.some((r) => r.requirement === req));
   if (missing.length > 0) throw new MutantsUsageError(`npm run mutants: ${missing.join(", ")} has no "// BEGIN SOLUTION" region under src/`);
-  const tests = grading.exercises.filter((e) => requirements.some((r) => r in e.requirements)).flatMap((e) => e.tests);
+  const tests = grading.exercises.filter((e) => requirements.some((r) => r in e.requirements)).flatMap((e) => gradedTestFiles(e, root));
   return { selection, regions: own, requirements: all.filter((r) => requirements.includes(r)), tests };
 }
 
@@ -68,6 +68,9 @@ export function strykerConfig(plan: MutantsPlan): Record<string, unknown> {
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     // Each mutant runs only the tests that reach it.
     coverageAnalysis: "perTest",
+    // Every covering test runs, so killedBy lists every killer: the score without the hidden tests comes from the
+    // same run (tools/mutants/hidden.ts).
+    disableBail: true,
     mutate: mutateRanges(plan.regions),
     mochaOptions: {
       // .mocharc.json would add every test file (grader, release, notebooks); only the exercises' tests count.

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine } from "../core/cli/args";
 import { MutantsUsageError, planRun, strykerConfig, writeConfig } from "./config";
+import { hasHiddenTests, withoutHiddenKills, type KillReport } from "./hidden";
 import { solutionRegions } from "./regions";
 import { TARGET_SCORE, formatScores, scoreRequirements, type MutationReport } from "./score";
 
@@ -47,9 +48,15 @@ function main(argv: string[]): number {
     console.log(`\nStryker took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   }
   if (!fs.existsSync(reportFile)) throw new Error(`npm run mutants: expected ${path.relative(root, reportFile)}; run without --report-only first`);
-  const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport;
+  const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as KillReport & MutationReport;
   const scores = scoreRequirements(report, plan.regions, plan.requirements);
-  console.log(`\nMutation score per requirement (solution regions only)${plan.selection ? ` for ${plan.selection}` : ""}:\n`);
+  if (hasHiddenTests(report)) {
+    // The same run, scored as if the hidden tests did not exist: what the hidden tests add (issue 22).
+    const visibleOnly = scoreRequirements(withoutHiddenKills(report), plan.regions, plan.requirements);
+    console.log(`\nMutation score per requirement, visible tests only${plan.selection ? ` for ${plan.selection}` : ""} (mutants only hidden tests kill count as survivors):\n`);
+    console.log(formatScores(visibleOnly));
+  }
+  console.log(`\nMutation score per requirement (solution regions only), visible and hidden tests${plan.selection ? ` for ${plan.selection}` : ""}:\n`);
   console.log(formatScores(scores));
   console.log(`\nReports: reports/mutation/mutation.html (open in a browser), reports/mutation/mutation.json`);
   return scores.some((s) => s.score < TARGET_SCORE) ? 1 : 0;

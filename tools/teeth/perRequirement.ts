@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { exerciseOfRequirement, loadGradingConfig, requirementOf, type ExerciseConfig, type GradingConfig } from "../grade/config";
+import { exerciseOfRequirement, gradedTestFiles, loadGradingConfig, requirementOf, type ExerciseConfig, type GradingConfig } from "../grade/config";
 import { stubRegions } from "../release/regions";
 import { runMochaJson, type MochaRun, type MochaTestResult } from "./mochaJson";
 
@@ -192,8 +192,8 @@ function keptList(copy: Copy, prerequisites: Prerequisites): string {
   return pre.length > 0 ? `${copy.requirement} (+ prerequisites ${pre.join(", ")})` : copy.requirement;
 }
 
-/** Runs `count` tasks with at most `jobs` at once. */
-async function pool<T>(count: number, jobs: number, task: (index: number) => Promise<T>): Promise<T[]> {
+/** Runs `task(0 … count-1)` with at most `jobs` at once, keeping the results in order. */
+export async function pool<T>(count: number, jobs: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const worker = async () => {
@@ -250,7 +250,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
     writeCopy(root, solved, () => true, sources, tests, transpiler);
     const jobs = options.jobs ?? os.cpus().length;
     // The reference runs (everything solved) list every test and must pass; they run first, in the same pool.
-    const referenceRuns = await pool(exercises.length, jobs, (i) => runMochaJson(solved, exercises[i].tests.map(compiled), testMs, killMs));
+    const referenceRuns = await pool(exercises.length, jobs, (i) => runMochaJson(solved, gradedTestFiles(exercises[i]).map(compiled), testMs, killMs));
     const reference = new Map(exercises.map((ex, i) => [ex.id, referenceRuns[i]]));
     const referenceProblems: string[] = [];
     for (const [id, run] of reference) {
@@ -259,7 +259,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
     }
     const verdicts = await pool(copies.length, jobs, async (i) => {
       const copy = copies[i];
-      const run = await runMochaJson(dirs[i], copy.exercise.tests.map(compiled), testMs, killMs);
+      const run = await runMochaJson(dirs[i], gradedTestFiles(copy.exercise).map(compiled), testMs, killMs);
       const v = judge(copy, run, reference.get(copy.exercise.id)!.tests, prerequisites);
       options.onVerdict?.(v);
       return v;

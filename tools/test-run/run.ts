@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs as parseUtilArgs } from "node:util";
 import { UsageError } from "../core/cli/args";
-import { loadGradingConfig } from "../grade/config";
+import { gradedTestFiles, loadGradingConfig } from "../grade/config";
 import { buildLibrary } from "./build";
 import { verdictExtras } from "./extras";
 
@@ -66,12 +66,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { all, integration: integrationOnly } = parsed;
-  const files = config.exercises.filter((ex) => parsed.exercises.includes(ex.id)).flatMap((ex) => ex.tests);
+  const files = config.exercises.filter((ex) => parsed.exercises.includes(ex.id)).flatMap((ex) => gradedTestFiles(ex, root));
   const explicitFiles = parsed.mochaArgs.some((a) => /\.test\.ts$/.test(a));
   if (files.length === 0 && !explicitFiles) {
     // Every test file, without the integration suites unless --all.
     const everyFile = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
     files.push(...everyFile.filter((f) => (integrationOnly ? INTEGRATION_SUITES.includes(f) : all || !INTEGRATION_SUITES.includes(f))));
+    if (!integrationOnly) files.push(...config.exercises.flatMap((ex) => gradedTestFiles(ex, root).slice(ex.tests.length)));
   }
   // The notebook tests import the built dist/: build first when they are about to run; otherwise build meanwhile.
   const notebooks = files.includes("test/notebooks.test.ts") || parsed.mochaArgs.includes("test/notebooks.test.ts");
