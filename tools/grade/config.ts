@@ -85,9 +85,6 @@ export function loadGradingConfig(file: string): GradingConfig {
   for (const key of ["heapMb", "virtualMb"] as const) {
     if (config.limits?.[key] !== undefined && !positive(config.limits[key])) fail(`expected limits.${key} as a positive number when given`);
   }
-  if (config.hiddenShare !== undefined && !(typeof config.hiddenShare === "number" && config.hiddenShare >= 0 && config.hiddenShare < 1)) {
-    fail(`hiddenShare: expected a number in [0, 1), got ${JSON.stringify(config.hiddenShare)}`);
-  }
   if (!Array.isArray(config.exercises) || config.exercises.length === 0) fail("expected a non-empty exercises list");
   const anyHidden = config.exercises.some((ex) => ex?.hiddenTests !== undefined && !(Array.isArray(ex.hiddenTests) && ex.hiddenTests.length === 0));
   const share = config.hiddenShare as unknown;

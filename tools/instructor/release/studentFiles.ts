@@ -28,8 +28,6 @@ export const STUDENT_FILES: readonly string[] = [
   "tools/grade/grade.ts",
   "tools/grade/watch.ts",
   "tools/grade/config.ts",
-  "tools/grade/score.ts",
-  "tools/grade/report.ts",
   "tools/grade/clock.ts",
   "tools/doctor.ts",
   "tools/kernel.ts",
@@ -74,8 +72,6 @@ export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {
   // (GitHub Classroom, step 2) makes a copy of the release, until the autograder package takes that place.
   "tools/grade/submission.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
   "tools/grade/transpile.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
-  "tools/grade/gradebook.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
-  "tools/grade/protected.ts": "npm run typecheck (gradebook.ts imports its types)",
 };
 
 /**
