@@ -3,6 +3,9 @@
  * 3), each line `<nonce> <json>`. The nonce reaches the child through an environment variable that the child deletes
  * before any test or student code loads, so code under test cannot forge a line the parent accepts.
  */
+import { MAX_MESSAGE } from "../core/run/describe";
+import type { PlannedTest } from "../core/run/outcome";
+
 export type ChildEvent =
   | { type: "plan"; tests: PlannedTest[] }
   | { type: "start"; id: string }
@@ -13,13 +16,7 @@ export type ChildEvent =
   | { type: "done" };
 
 /** A test the child found in the exercise's test files. */
-export interface PlannedTest {
-  /** Unique within one run: file and full title. */
-  id: string;
-  /** The test's own title, which starts with its requirement ID. */
-  title: string;
-  file: string;
-}
+export type { PlannedTest } from "../core/run/outcome";
 
 /** The settings the parent passes to a child through environment variables (the child deletes them at start). */
 export const ENV = {
@@ -40,7 +37,7 @@ export const ENV = {
 export const EVENTS_FD = 3;
 
 /** Longest message a test result carries. */
-export const MAX_MESSAGE = 2000;
+export { MAX_MESSAGE } from "../core/run/describe";
 
 /**
  * Parses one events line; undefined for anything malformed (wrong nonce, bad JSON, unknown type, wrong field types).
@@ -82,22 +79,4 @@ export function parseEventLine(line: string, nonce: string): ChildEvent | undefi
   }
 }
 
-/** Turns anything thrown into a one-paragraph message, however odd the value. */
-export function describeThrown(value: unknown, maxLength = MAX_MESSAGE): string {
-  let text: string;
-  try {
-    if (value instanceof Error) {
-      text = `${value.name}: ${value.message}`;
-    } else if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string") {
-      text = (value as { message: string }).message;
-    } else if (typeof value === "string") {
-      text = `a string was thrown: ${JSON.stringify(value)}`;
-    } else {
-      text = `a non-Error value was thrown: ${String(value)}`;
-    }
-  } catch {
-    text = "a value was thrown that cannot even be turned into a string";
-  }
-  if (typeof text !== "string") text = "a value was thrown whose message is not a string";
-  return text.length > maxLength ? `${text.slice(0, maxLength)}… (${text.length - maxLength} more characters)` : text;
-}
+export { describeThrown } from "../core/run/describe";
