@@ -219,7 +219,7 @@ async function main(): Promise<void> {
       send(`{"type":"start","id":${quote(event.test.id)}}`);
     } else if (event.type === "end") {
       const o = event.outcome;
-      send(`{"type":"end","id":${quote(o.id)},"status":"${o.status}","message":${quote(o.message)},"durationMs":${o.durationMs},"uncaught":${event.uncaught}}`);
+      send(`{"type":"end","id":${quote(o.id)},"status":"${o.status}","message":${quote(o.message)},"durationMs":${o.durationMs},"uncaught":${event.uncaught},"stub":${o.stub}}`);
     } else if (event.type === "hook-failed") {
       const ids: string[] = [];
       for (let i = 0; i < event.tests.length; i++) ids[i] = quote(event.tests[i].id);

@@ -3,10 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { formatTable, toClassroom } from "./report";
-import { runExercise } from "./runExercise";
+import { pool } from "../core/run/pool";
+import { runPlain } from "../core/run/runPlain";
 import { buildReport, scoreExercise, selectExercises, type GradeReport } from "./score";
-import { gradeSubmission, type SubmissionReport } from "./submission";
-import { monotonicMs } from "./clock";
+import type { SubmissionReport } from "./submission";
 
 /** What to grade and how. */
 export interface GradeOptions {
@@ -22,30 +22,22 @@ export interface GradeOptions {
   onExercise?: (id: number) => void;
 }
 
-/** Runs the selected exercises' tests in child processes and scores them with the grading config. */
+/**
+ * Student mode: runs the selected exercises' tests in plain child processes (the student's own code on the
+ * student's machine: no sandbox, which the student release does not ship), with grading.json's time limits, and
+ * scores them with the grading config.
+ */
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const config = options.config ?? loadGradingConfig(path.join(options.root, "grading.json"));
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-  const scored: ReturnType<typeof scoreExercise>[] = new Array(exercises.length);
-  const deadline = monotonicMs() + (config.timeouts.submissionMs ?? Infinity);
-  let next = 0;
-  const worker = async () => {
-    while (next < exercises.length) {
-      const index = next++;
-      const exercise = exercises[index];
-      const run = await runExercise({
-        root: options.root,
-        files: exercise.tests,
-        ...timeLimits(config),
-        deadline,
-        sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
-      });
-      scored[index] = scoreExercise(exercise, run);
-      options.onExercise?.(exercise.id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+  const deadline = performance.now() + (config.timeouts.submissionMs ?? Infinity);
+  const scored = await pool(exercises.length, jobs, async (index) => {
+    const exercise = exercises[index];
+    const run = await runPlain({ root: options.root, files: exercise.tests, ...timeLimits(config), deadline });
+    options.onExercise?.(exercise.id);
+    return scoreExercise(exercise, run);
+  });
   return buildReport(scored);
 }
 
@@ -120,6 +112,8 @@ async function gradeOneSubmission(cli: Cli): Promise<number> {
     console.error(`npm run grade: expected a submission folder, ${cli.submission} does not exist`);
     return 2;
   }
+  // Instructor mode (sandboxed), loaded only here: the student release ships no sandbox.
+  const { gradeSubmission } = require("./submission") as typeof import("./submission");
   const report = await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises });
   writeAtomically(cli.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatSubmission(report));

@@ -9,7 +9,7 @@ import type { PlannedTest } from "../core/run/outcome";
 export type ChildEvent =
   | { type: "plan"; tests: PlannedTest[] }
   | { type: "start"; id: string }
-  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number; uncaught: boolean }
+  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number; uncaught: boolean; stub: boolean }
   | { type: "hook-failed"; ids: string[]; message: string }
   | { type: "load-error"; message: string }
   | { type: "tamper"; message: string }
@@ -64,7 +64,7 @@ export function parseEventLine(line: string, nonce: string): ChildEvent | undefi
       return str("id") ? { type: "start", id: e.id as string } : undefined;
     case "end":
       return str("id") && str("message") && (e.status === "passed" || e.status === "failed" || e.status === "pending") && typeof e.durationMs === "number"
-        ? { type: "end", id: e.id as string, status: e.status, message: (e.message as string).slice(0, MAX_MESSAGE + 100), durationMs: e.durationMs, uncaught: e.uncaught === true }
+        ? { type: "end", id: e.id as string, status: e.status, message: (e.message as string).slice(0, MAX_MESSAGE + 100), durationMs: e.durationMs, uncaught: e.uncaught === true, stub: e.stub === true }
         : undefined;
     case "hook-failed":
       return Array.isArray(e.ids) && e.ids.every((id) => typeof id === "string") && str("message") ? { type: "hook-failed", ids: e.ids as string[], message: e.message as string } : undefined;

@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
-import { runTests } from "../core/run/driver";
+import { PENDING_MESSAGE, runTests } from "../core/run/driver";
 import { pool } from "../core/run/pool";
 import { runPlain } from "../core/run/runPlain";
 import { loadGradingConfig } from "../grade/config";
@@ -80,7 +80,7 @@ async function runElsewhere(root: string, files: string[], args: TestArgs): Prom
       details.push(`  ✘ ${files[i]} did not load: ${run.loadError}`);
     }
     for (const t of run.tests) {
-      if (t.status === "pending") continue;
+      if (t.message === PENDING_MESSAGE) continue;
       tests.push({ title: t.title, file: t.file, passed: t.status === "passed", message: t.message });
       if (t.status !== "passed") details.push(`  ✘ ${t.id}\n      ${t.message.split("\n").join("\n      ")}`);
     }

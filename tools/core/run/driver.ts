@@ -19,6 +19,9 @@ export const RUN_DIR = __dirname;
 /** The title (then `: <file>`) of the placeholder test that stands for a test file that could not be loaded. */
 export const LOAD_FAILED = "the test file loads";
 
+/** The message of a pending (skipped) test's outcome; graders count it as failed. */
+export const PENDING_MESSAGE = "skipped (pending)";
+
 /** What the driver reports while tests run. */
 export type RunEvent =
   | { type: "start"; test: PlannedTest }
@@ -187,7 +190,7 @@ export function runLoaded(mocha: Mocha, options: RunOptions = {}, root = process
       options.onEvent?.({ type: "start", test: p });
     });
     on(Mocha.Runner.constants.EVENT_TEST_PASS, (test: TestLike) => finish(test, "passed", "", false));
-    on(Mocha.Runner.constants.EVENT_TEST_PENDING, (test: TestLike) => finish(test, "pending", "skipped (pending)", false));
+    on(Mocha.Runner.constants.EVENT_TEST_PENDING, (test: TestLike) => finish(test, "pending", PENDING_MESSAGE, false));
     on(Mocha.Runner.constants.EVENT_TEST_FAIL, (runnable: TestLike, error: unknown) => {
       let stub = isStubError(error);
       if (!stub) {

@@ -35,9 +35,19 @@ export interface LoadFailure {
   message: string;
 }
 
+/** How a graded test ended: a pending (skipped) test counts as failed. */
+export type GradedStatus = Exclude<OutcomeStatus, "pending">;
+
+/** One test's outcome in an exercise's run. */
+export interface GradedOutcome extends Omit<TestOutcome, "status" | "stub"> {
+  status: GradedStatus;
+  /** As in {@link TestOutcome}; absent where the runner could not tell (a test stopped with its process). */
+  stub?: boolean;
+}
+
 /** Everything one exercise's run gave, whichever runner ran it (plain child or grader sandbox). */
 export interface ExerciseRun {
-  tests: TestOutcome[];
+  tests: GradedOutcome[];
   /** Set when the test files could not even be loaded (a syntax error, a throw at import time…). */
   loadError?: string;
   /** The last part of what the test processes printed, for diagnosis; never parsed. */

@@ -19,7 +19,11 @@ export interface ChildRequest {
 /** What the child sends back, in order: `loaded`, then the run's events, then `done`. */
 export type ChildMessage = { type: "loaded"; tests: PlannedTest[]; loadFailures: LoadFailure[] } | RunEvent | { type: "done" };
 
-const send = (message: ChildMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+// Captured before any test loads: tests may replace process.exit, process.send or the timers.
+const processSend = (process.send ?? (() => false)).bind(process) as (message: unknown, callback: () => void) => boolean;
+const reallyExit = (process as unknown as { reallyExit: (code: number) => never }).reallyExit;
+const exit = (code: number) => reallyExit.call(process, code);
+const send = (message: ChildMessage) => new Promise<void>((resolve) => processSend(message, () => resolve()));
 
 /** Runs one request and reports it; exits when done. */
 export async function serve(request: ChildRequest): Promise<void> {
@@ -28,15 +32,21 @@ export async function serve(request: ChildRequest): Promise<void> {
   await send({ type: "loaded", tests: plan(mocha), loadFailures });
   if (loadFailures.length === 0) {
     let last = Promise.resolve();
-    await runLoaded(mocha, { skip: request.skip, only: request.only, onEvent: (event) => (last = send(event)) });
+    await runLoaded(mocha, {
+      skip: request.skip,
+      only: request.only,
+      onEvent: (event) => {
+        if (event.type !== "done") last = send(event);
+      },
+    });
     await last;
   }
   await send({ type: "done" });
-  process.exit(0);
+  exit(0);
 }
 
 if (require.main === module) {
   // The runner went away: nothing left to do.
-  process.on("disconnect", () => process.exit(0));
+  process.on("disconnect", () => exit(0));
   process.once("message", (request: ChildRequest) => void serve(request));
 }
