@@ -7,7 +7,8 @@ import type { Canaries } from "./canaries";
 import { requirementOf } from "./config";
 import { ENV, EVENTS_FD, parseEventLine, type ChildEvent } from "./protocol";
 import type { RunOptions } from "./runExercise";
-import { DEFAULT_LIMITS, graderNodeModules, killGroup, sandboxCommand, type Sandbox } from "./sandbox";
+import { killGroup } from "../core/run/killGroup";
+import { DEFAULT_LIMITS, graderNodeModules, sandboxCommand, type Sandbox } from "./sandbox";
 import { monotonicMs, timers } from "./clock";
 
 /** At most this much of the grading process's own stalls is forgiven per test process (then they count). */

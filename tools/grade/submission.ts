@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RUN_DIR } from "../core/run/driver";
+import { pool } from "../core/run/pool";
 import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
@@ -167,29 +168,24 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   const results: { id: number; title: string; run: ExerciseRun; score: ReturnType<typeof scoreExercise> }[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-    let next = 0;
-    const worker = async () => {
-      while (next < exercises.length) {
-        const index = next++;
-        const exercise = exercises[index];
-        const key = `${root}\n${exercise.tests.join("\n")}`;
-        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files: exercise.tests, tsconfig }));
-        const trusted = await trustedPlans.get(key)!;
-        if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
-        const run = await runExercise({
-          root: dir,
-          files: exercise.tests,
-          plan: trusted.tests,
-          tsconfig,
-          transpiled,
-          ...timeLimits(config),
-          deadline,
-          sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
-        });
-        results[index] = { id: exercise.id, title: exercise.title, run, score: scoreExercise(exercise, run) };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+    await pool(exercises.length, jobs, async (index) => {
+      const exercise = exercises[index];
+      const key = `${root}\n${exercise.tests.join("\n")}`;
+      if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files: exercise.tests, tsconfig }));
+      const trusted = await trustedPlans.get(key)!;
+      if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
+      const run = await runExercise({
+        root: dir,
+        files: exercise.tests,
+        plan: trusted.tests,
+        tsconfig,
+        transpiled,
+        ...timeLimits(config),
+        deadline,
+        sandbox: { read: [dir, __dirname, RUN_DIR, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
+      });
+      results[index] = { id: exercise.id, title: exercise.title, run, score: scoreExercise(exercise, run) };
+    });
   } finally {
     removeWorkspace(dir);
   }
