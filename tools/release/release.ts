@@ -28,6 +28,8 @@ export const INSTRUCTOR_ONLY = [
   "test/class.test.ts",
   "test/class-e2e.test.ts",
   "test/class-workflow.test.ts",
+  "test/load-errors.test.ts",
+  "test/run-driver.test.ts",
 ];
 
 /** Whether a file stays in the instructor's repository. */

@@ -12,6 +12,9 @@ import * as path from "node:path";
 import Mocha from "mocha";
 import { describeLoadError, describeThrown, isStubError, loadFailureError } from "./describe";
 import type { LoadFailure, PlannedTest, TestOutcome } from "./outcome";
+import { allTests, idOf, keepTests, planned, type SuiteLike, type TestLike } from "./tests";
+
+export { allTests, idOf, plan } from "./tests";
 
 /** This folder: a sandboxed test process must be able to read (and the grader to transpile) the driver's files. */
 export const RUN_DIR = __dirname;
@@ -59,21 +62,6 @@ const { EVENT_FILE_PRE_REQUIRE, EVENT_FILE_REQUIRE, EVENT_FILE_POST_REQUIRE } = 
 /** Where src/shared/NotImplementedError.ts records the stubs reached (not imported: src/ may not even compile). */
 const STUBS_REACHED = Symbol.for("lecture34.stubsReached");
 
-interface SuiteLike {
-  title: string;
-  root?: boolean;
-  parent?: SuiteLike;
-  file?: string;
-  tests: TestLike[];
-  suites: SuiteLike[];
-}
-interface TestLike {
-  title: string;
-  file?: string;
-  parent?: SuiteLike;
-  type?: string;
-}
-
 /** Creates mocha (silent unless given a reporter); the caller may listen on `mocha.suite` before loading. */
 export function createMocha(options: DriverOptions): Mocha {
   const mocha = new Mocha({ timeout: options.timeoutMs, reporter: options.reporter ?? (class {} as never), ...(options.grep ? { grep: options.grep } : {}) });
@@ -110,45 +98,6 @@ export function loadFiles(mocha: Mocha, files: string[], options: { root?: strin
     }
   }
   return failures;
-}
-
-/**
- * A test's ID: its file and full title, built by plain string concatenation rather than with mocha's
- * `fullTitle()`, which uses Array methods that code under test could replace to relabel results.
- */
-export function idOf(test: TestLike, root = process.cwd()): string {
-  let title = StringOf(test.title);
-  for (let suite = test.parent; suite && !suite.root; suite = suite.parent) title = `${StringOf(suite.title)} ${title}`;
-  return `${relative(root, test.file ?? "")} :: ${title}`;
-}
-
-/** Every test below a suite, in run order, collected with index loops only. */
-export function allTests(suite: SuiteLike, into: TestLike[] = []): TestLike[] {
-  for (let i = 0; i < suite.tests.length; i++) into[into.length] = suite.tests[i];
-  for (let i = 0; i < suite.suites.length; i++) allTests(suite.suites[i], into);
-  return into;
-}
-
-const planned = (test: TestLike, root: string): PlannedTest => ({ id: idOf(test, root), title: StringOf(test.title), file: test.file ?? "" });
-
-/** The tests loaded, in run order (after `grep`). */
-export function plan(mocha: Mocha, root = process.cwd()): PlannedTest[] {
-  const grep = (mocha.options as { grep?: RegExp | string }).grep;
-  const pattern = grep === undefined ? undefined : new RegExp(grep);
-  const tests = allTests(mocha.suite as unknown as SuiteLike);
-  const found: PlannedTest[] = [];
-  for (let i = 0; i < tests.length; i++) {
-    if (!pattern || pattern.test((tests[i] as unknown as Mocha.Test).fullTitle())) found[found.length] = planned(tests[i], root);
-  }
-  return found;
-}
-
-/** Keeps the tests `keep` accepts, with index loops only (code under test may have replaced Array methods). */
-function keepTests(suite: SuiteLike, keep: (test: TestLike) => boolean): void {
-  const kept: TestLike[] = [];
-  for (let i = 0; i < suite.tests.length; i++) if (keep(suite.tests[i])) kept[kept.length] = suite.tests[i];
-  suite.tests = kept;
-  for (let i = 0; i < suite.suites.length; i++) keepTests(suite.suites[i], keep);
 }
 
 /**
