@@ -300,7 +300,7 @@ describe("#6 student-mode grading CLI (--strict, --format)", () => {
 
 describe("#11 grader protocol, sandbox and instructor report (units; the attacks are in npm run test:adversarial)", () => {
   const nonce = "n0nce";
-  const end = { type: "end", id: "t :: R1.1 a", status: "passed", message: "", durationMs: 3, uncaught: false };
+  const end = { type: "end", id: "t :: R1.1 a", status: "passed", message: "", durationMs: 3, uncaught: false, stub: false };
 
   it("#11 an events line counts only with the run's nonce and well-formed JSON of a known shape", () => {
     expect(parseEventLine(`${nonce} ${JSON.stringify(end)}`, nonce)).to.deep.equal(end);

@@ -6,28 +6,23 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createMocha, loadFiles, plan, runLoaded, type RunEvent } from "../core/run/driver";
+import type { PlannedTest } from "../core/run/outcome";
 import { hardenLibraries, lockMochaGlobals, type MochaClasses } from "./harden";
 import * as protocol from "./protocol";
 
 // Keep our own references before any test can replace them.
 const writeSync = fs.writeSync;
-const now = performance.now.bind(performance);
 const reallyExit = (process as unknown as { reallyExit: (code: number) => never }).reallyExit;
 /** Exits at once, even when a test has replaced `process.exit`, `process.reallyExit` or added exit handlers. */
 const realExit = (code: number) => reallyExit.call(process, code);
 const stringify = JSON.stringify;
-const relative = path.relative;
 const cwd = process.cwd();
 const describeThrown = protocol.describeThrown;
 const ErrorClass = Error;
 const EVENTS_FD = protocol.EVENTS_FD;
 const StringOf = String;
-const Round = Math.round;
 const bufferFrom = Buffer.from.bind(Buffer);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EventEmitter = require("node:events") as typeof import("node:events");
-const emitEvent = EventEmitter.prototype.emit;
-const addListener = EventEmitter.prototype.on;
 
 /** Reads and deletes the grader's variables, so student code never sees them (not even the nonce). */
 function takeEnv() {
@@ -71,38 +66,14 @@ function send(json: string): void {
   }
 }
 
-interface MochaTest {
-  title: string;
-  file?: string;
-  fullTitle(): string;
-  parent?: MochaSuite;
-  type?: string;
-}
 interface MochaSuite {
   title: string;
   root?: boolean;
   parent?: MochaSuite;
   file?: string;
-  tests: MochaTest[];
+  tests: unknown[];
   suites: MochaSuite[];
-  addTest(test: MochaTest): void;
-}
-
-/**
- * A test's ID: its file and full title, built here by plain string concatenation rather than with mocha's
- * `fullTitle()`, which uses Array methods that code under test could replace to relabel results.
- */
-function idOf(test: MochaTest): string {
-  let title = StringOf(test.title);
-  for (let suite = test.parent; suite && !suite.root; suite = suite.parent) title = `${StringOf(suite.title)} ${title}`;
-  return `${relative(cwd, test.file ?? "")} :: ${title}`;
-}
-
-/** Every test below a suite, in run order, collected with index loops only. */
-function allTests(suite: MochaSuite, into: MochaTest[] = []): MochaTest[] {
-  for (let i = 0; i < suite.tests.length; i++) into[into.length] = suite.tests[i];
-  for (let i = 0; i < suite.suites.length; i++) allTests(suite.suites[i], into);
-  return into;
+  addTest(test: unknown): void;
 }
 
 /** A JSON array's inside from already-encoded items, without Array.prototype.join (code under test may replace it). */
@@ -113,18 +84,13 @@ function jsonItems(items: string[]): string {
 }
 
 /** The plan event's list of tests. */
-function planItems(tests: MochaTest[]): string {
+function planItems(tests: PlannedTest[]): string {
   const items: string[] = [];
   for (let i = 0; i < tests.length; i++) {
     const t = tests[i];
-    items[i] = `{"id":${quote(idOf(t))},"title":${quote(t.title)},"file":${quote(t.file ?? "")}}`;
+    items[i] = `{"id":${quote(t.id)},"title":${quote(t.title)},"file":${quote(t.file)}}`;
   }
   return jsonItems(items);
-}
-
-function keepTests(suite: MochaSuite, keep: (id: string) => boolean): void {
-  suite.tests = suite.tests.filter((t) => keep(idOf(t)));
-  suite.suites.forEach((s) => keepTests(s, keep));
 }
 
 /** Requires a module the way the test files will resolve it (so its instance is the one they get). */
@@ -144,7 +110,7 @@ async function main(): Promise<void> {
   const chai = requireFromTests("chai") as Record<string, unknown> | undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const assert = require("node:assert") as { strictEqual(a: unknown, b: unknown): void };
-  const mocha = new Mocha({ timeout: env.testMs, reporter: class {} as never });
+  const mocha = createMocha({ timeoutMs: env.testMs });
   const root = mocha.suite as unknown as MochaSuite & { on: (e: string, f: (...a: unknown[]) => void) => void; prependListener: (e: string, f: () => void) => void };
   const tampering: string[] = [];
   // An exception thrown after its test passed (a stray timer) makes mocha fail that test again and abort the run.
@@ -216,11 +182,10 @@ async function main(): Promise<void> {
     });
   }
 
-  for (const file of env.files) mocha.addFile(path.resolve(file));
-  try {
-    await mocha.loadFilesAsync();
-  } catch (error) {
-    send(`{"type":"load-error","message":${quote(describeThrown(error))}}`);
+  // One file at a time, with require (never mocha's import() fallback): a file that throws is reported as itself.
+  const failures = loadFiles(mocha, env.files, { root: cwd });
+  if (failures.length > 0) {
+    send(`{"type":"load-error","message":${quote(failures[0].message)}}`);
     realExit(0);
     return;
   }
@@ -245,63 +210,42 @@ async function main(): Promise<void> {
     }
   }
   if (env.list) {
-    send(`{"type":"plan","tests":[${planItems(allTests(root))}]}`);
+    send(`{"type":"plan","tests":[${planItems(plan(mocha as never, cwd))}]}`);
     realExit(0);
     return;
   }
+  const onEvent = (event: RunEvent) => {
+    if (event.type === "start") {
+      send(`{"type":"start","id":${quote(event.test.id)}}`);
+    } else if (event.type === "end") {
+      const o = event.outcome;
+      send(`{"type":"end","id":${quote(o.id)},"status":"${o.status}","message":${quote(o.message)},"durationMs":${o.durationMs},"uncaught":${event.uncaught},"stub":${o.stub}}`);
+    } else if (event.type === "hook-failed") {
+      const ids: string[] = [];
+      for (let i = 0; i < event.tests.length; i++) ids[i] = quote(event.tests[i].id);
+      send(`{"type":"hook-failed","ids":[${jsonItems(ids)}],"message":${quote(event.message)}}`);
+    } else {
+      send('{"type":"done"}');
+      realExit(0);
+    }
+  };
   const skip = new Set(env.skip);
   const only = new Set(env.only);
-  keepTests(root, (id) => !skip.has(id) && (only.size === 0 || only.has(id)));
-  send(`{"type":"plan","tests":[${planItems(allTests(root))}]}`);
-
-  const started = new Map<string, number>();
-  const runner = mocha.run(() => {
-    send('{"type":"done"}');
-    realExit(0);
-  });
-  // The runner reports through our captured emit/on, whatever happens to EventEmitter.prototype later.
-  Object.defineProperty(runner, "emit", { value: emitEvent, writable: false, configurable: false });
-  const on = (event: string, listener: (...args: never[]) => void) => addListener.call(runner as never, event, listener as never);
-  on("test", (test: MochaTest) => {
-    started.set(idOf(test), now());
-    send(`{"type":"start","id":${quote(idOf(test))}}`);
-  });
-  const finish = (test: MochaTest, status: "passed" | "failed" | "pending", message = "", uncaught = false) => {
-    const id = idOf(test);
-    const durationMs = Round(now() - (started.get(id) ?? now()));
-    send(`{"type":"end","id":${quote(id)},"status":"${status}","message":${quote(message)},"durationMs":${durationMs},"uncaught":${uncaught}}`);
-  };
-  on("pass", (test: MochaTest) => finish(test, "passed"));
-  on("pending", (test: MochaTest) => finish(test, "pending", "skipped (pending)"));
-  on("fail", (runnable: MochaTest, error: unknown) => {
-    if (runnable.type === "hook") {
-      const suite = runnable.parent ?? root;
-      const tests = allTests(suite);
-      const ids: string[] = [];
-      for (let i = 0; i < tests.length; i++) ids[i] = quote(idOf(tests[i]));
-      send(`{"type":"hook-failed","ids":[${jsonItems(ids)}],"message":${quote(`${StringOf(runnable.title)}: ${describeThrown(error)}`)}}`);
-    } else {
-      let uncaught = false;
-      try {
-        uncaught = (error as { uncaught?: unknown })?.uncaught === true;
-      } catch {
-        uncaught = false;
-      }
-      finish(runnable, "failed", describeThrown(error), uncaught);
-    }
-  });
+  const kept = (id: string) => !skip.has(id) && (only.size === 0 || only.has(id));
+  const all = plan(mocha as never, cwd);
+  const listed: PlannedTest[] = [];
+  for (let i = 0; i < all.length; i++) if (kept(all[i].id)) listed[listed.length] = all[i];
+  send(`{"type":"plan","tests":[${planItems(listed)}]}`);
+  void runLoaded(mocha as never, { skip: env.skip, only: env.only, onEvent }, cwd);
 }
 
 interface MochaInstance {
   suite: unknown;
-  addFile(file: string): void;
-  loadFilesAsync(): Promise<void>;
-  run(done: () => void): { on(event: string, listener: (...args: never[]) => void): void };
 }
 interface SuiteClass {
   create(parent: MochaSuite, title: string): MochaSuite;
 }
-type TestClass = new (title: string, fn: () => unknown) => MochaTest;
+type TestClass = new (title: string, fn: () => unknown) => { file?: string };
 
 main().catch((error) => {
   send(`{"type":"load-error","message":${quote(describeThrown(error))}}`);

@@ -12,6 +12,8 @@ import { ungradable } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "./config";
 import { formatPoints, gradebookCsv, isSubmissionReport, type SubmissionReport } from "./gradebook";
 import { gradebookHtml } from "./gradebookHtml";
+import { killGroup } from "../core/run/killGroup";
+import { pool } from "../core/run/pool";
 import { checkProtectedFiles, protectedFilesChanged, type ProtectedManifest } from "./protected";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -98,62 +100,6 @@ function writeAtomically(file: string, text: string): void {
 /** Process groups of the graders running now, stopped when class grading is interrupted. */
 const runningGroups = new Set<number>();
 
-/** The processes below `pid`, found through /proc (Linux); empty elsewhere. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const found: number[] = [];
-  const visit = (p: number) => (children.get(p) ?? []).forEach((c) => (found.push(c), visit(c)));
-  visit(pid);
-  return found;
-}
-
-/**
- * Kills a detached child's whole process group, and the groups of everything it started (the grader runs test
- * processes in process groups of their own); quiet when they are already gone.
- */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  // Freeze first, so nothing in the tree can start another process between the look-up and the kill.
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    for (const p of tree) signalGroup(p, "SIGSTOP");
-    grew = false;
-    for (const p of [...tree].flatMap((p) => descendants(p))) {
-      if (!tree.has(p)) {
-        tree.add(p);
-        grew = true;
-      }
-    }
-  }
-  for (const p of tree) signalGroup(p, "SIGKILL");
-}
-
-/** Sends `signal` to the process group led by `pid` and to `pid` itself; quiet when they are gone. */
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, signal);
-    } catch {
-      // gone already, or not a group leader
-    }
-  }
-}
-
 /**
  * Grades one submission in a detached child (its own process group), killed with everything it started when the
  * limit passes; always returns a report.
@@ -210,30 +156,25 @@ export async function gradeClass(options: ClassOptions): Promise<SubmissionRepor
   const jobs = Math.max(1, options.jobs ?? os.cpus().length);
   const limitMs = options.limitMs ?? submissionLimitMs(options.config);
   const reports: SubmissionReport[] = new Array(names.length);
-  let next = 0;
   let done = 0;
   let running = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const index = next++;
-      const name = names[index];
-      const file = path.join(options.outDir, `${name}.json`);
-      const existing = options.force ? undefined : readReport(file);
-      if (existing) {
-        reports[index] = existing;
-        options.onProgress?.({ type: "finish", name, done: ++done, total: names.length, running, report: existing, skipped: true });
-        continue;
-      }
-      running++;
-      options.onProgress?.({ type: "start", name, done, total: names.length, running });
-      const report = await gradeOne(options, name, limitMs);
-      writeAtomically(file, `${JSON.stringify(report, null, 2)}\n`);
-      reports[index] = report;
-      running--;
-      options.onProgress?.({ type: "finish", name, done: ++done, total: names.length, running, report, skipped: false });
+  await pool(names.length, jobs, async (index) => {
+    const name = names[index];
+    const file = path.join(options.outDir, `${name}.json`);
+    const existing = options.force ? undefined : readReport(file);
+    if (existing) {
+      reports[index] = existing;
+      options.onProgress?.({ type: "finish", name, done: ++done, total: names.length, running, report: existing, skipped: true });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, names.length)) }, worker));
+    running++;
+    options.onProgress?.({ type: "start", name, done, total: names.length, running });
+    const report = await gradeOne(options, name, limitMs);
+    writeAtomically(file, `${JSON.stringify(report, null, 2)}\n`);
+    reports[index] = report;
+    running--;
+    options.onProgress?.({ type: "finish", name, done: ++done, total: names.length, running, report, skipped: false });
+  });
   writeAtomically(path.join(options.outDir, "gradebook.csv"), gradebookCsv(reports, options.config));
   writeAtomically(path.join(options.outDir, "gradebook.html"), gradebookHtml(reports, options.config));
   return reports;

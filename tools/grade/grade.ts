@@ -15,12 +15,11 @@ import { exerciseNumbers, parseCommandLine, positiveInteger, UsageError } from "
 import { formatNamed } from "../core/report/formats";
 import { defaultDestination, writeFormats } from "../core/report/writeFormats";
 import type { GradeResult } from "../core/result";
+import { pool } from "../core/run/pool";
+import { runPlain } from "../core/run/runPlain";
 import { fromGraderRun } from "../core/score/adapt";
-import type { ExerciseOutcomes } from "../core/score/outcome";
 import { scoreOutcomes, selectExercises, ungradable } from "../core/score/score";
 import { gradedTestFiles, hiddenRunnable, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
-import { runExercise } from "./runExercise";
-import { gradeSubmission } from "./submission";
 import { monotonicMs } from "./clock";
 
 /** What to grade and how. */
@@ -37,32 +36,24 @@ export interface GradeOptions {
   onExercise?: (id: number) => void;
 }
 
-/** Runs the selected exercises' tests (hidden ones too, where present) in child processes and scores them. */
+/**
+ * Student mode: runs the selected exercises' tests (hidden ones too, where present) in plain child processes (the
+ * student's own code on the student's machine: no sandbox, which the student release does not ship), with
+ * grading.json's time limits, and scores them.
+ */
 export async function grade(options: GradeOptions): Promise<GradeResult> {
   const started = monotonicMs();
   const config = options.config ?? loadGradingConfig(path.join(options.root, "grading.json"));
   const exercises = selectExercises(config, options.exercises ?? []);
   const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-  const runs: ExerciseOutcomes[] = new Array(exercises.length);
   const deadline = started + (config.timeouts.submissionMs ?? Infinity);
   const hiddenRan = hiddenRunnable(options.root, exercises);
-  let next = 0;
-  const worker = async () => {
-    while (next < exercises.length) {
-      const index = next++;
-      const exercise = exercises[index];
-      const run = await runExercise({
-        root: options.root,
-        files: gradedTestFiles(exercise, options.root),
-        ...timeLimits(config),
-        deadline,
-        sandbox: { heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
-      });
-      runs[index] = fromGraderRun(exercise.id, run);
-      options.onExercise?.(exercise.id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+  const runs = await pool(exercises.length, jobs, async (index) => {
+    const exercise = exercises[index];
+    const run = await runPlain({ root: options.root, files: gradedTestFiles(exercise, options.root), ...timeLimits(config), deadline });
+    options.onExercise?.(exercise.id);
+    return fromGraderRun(exercise.id, run);
+  });
   return scoreOutcomes(config, runs, { root: options.root, hiddenRan, durationMs: Math.round(monotonicMs() - started) });
 }
 
@@ -138,8 +129,10 @@ async function main(): Promise<number> {
   }
   let result: GradeResult;
   try {
+    // Instructor mode (sandboxed) is loaded only here: the student release ships no sandbox.
+    const gradeSubmission = () => (require("./submission") as typeof import("./submission")).gradeSubmission;
     result = cli.submission
-      ? await gradeSubmission({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
+      ? await gradeSubmission()({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
       : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });
   } catch (error) {
     if (!cli.submission) throw error;

@@ -3,23 +3,20 @@
  * 3), each line `<nonce> <json>`. The nonce reaches the child through an environment variable that the child deletes
  * before any test or student code loads, so code under test cannot forge a line the parent accepts.
  */
+import { MAX_MESSAGE } from "../core/run/describe";
+import type { PlannedTest } from "../core/run/outcome";
+
 export type ChildEvent =
   | { type: "plan"; tests: PlannedTest[] }
   | { type: "start"; id: string }
-  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number; uncaught: boolean }
+  | { type: "end"; id: string; status: "passed" | "failed" | "pending"; message: string; durationMs: number; uncaught: boolean; stub: boolean }
   | { type: "hook-failed"; ids: string[]; message: string }
   | { type: "load-error"; message: string }
   | { type: "tamper"; message: string }
   | { type: "done" };
 
 /** A test the child found in the exercise's test files. */
-export interface PlannedTest {
-  /** Unique within one run: file and full title. */
-  id: string;
-  /** The test's own title, which starts with its requirement ID. */
-  title: string;
-  file: string;
-}
+export type { PlannedTest } from "../core/run/outcome";
 
 /** The settings the parent passes to a child through environment variables (the child deletes them at start). */
 export const ENV = {
@@ -40,7 +37,7 @@ export const ENV = {
 export const EVENTS_FD = 3;
 
 /** Longest message a test result carries. */
-export const MAX_MESSAGE = 2000;
+export { MAX_MESSAGE } from "../core/run/describe";
 
 /**
  * Parses one events line; undefined for anything malformed (wrong nonce, bad JSON, unknown type, wrong field types).
@@ -67,7 +64,7 @@ export function parseEventLine(line: string, nonce: string): ChildEvent | undefi
       return str("id") ? { type: "start", id: e.id as string } : undefined;
     case "end":
       return str("id") && str("message") && (e.status === "passed" || e.status === "failed" || e.status === "pending") && typeof e.durationMs === "number"
-        ? { type: "end", id: e.id as string, status: e.status, message: (e.message as string).slice(0, MAX_MESSAGE + 100), durationMs: e.durationMs, uncaught: e.uncaught === true }
+        ? { type: "end", id: e.id as string, status: e.status, message: (e.message as string).slice(0, MAX_MESSAGE + 100), durationMs: e.durationMs, uncaught: e.uncaught === true, stub: e.stub === true }
         : undefined;
     case "hook-failed":
       return Array.isArray(e.ids) && e.ids.every((id) => typeof id === "string") && str("message") ? { type: "hook-failed", ids: e.ids as string[], message: e.message as string } : undefined;
@@ -82,22 +79,4 @@ export function parseEventLine(line: string, nonce: string): ChildEvent | undefi
   }
 }
 
-/** Turns anything thrown into a one-paragraph message, however odd the value. */
-export function describeThrown(value: unknown, maxLength = MAX_MESSAGE): string {
-  let text: string;
-  try {
-    if (value instanceof Error) {
-      text = `${value.name}: ${value.message}`;
-    } else if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string") {
-      text = (value as { message: string }).message;
-    } else if (typeof value === "string") {
-      text = `a string was thrown: ${JSON.stringify(value)}`;
-    } else {
-      text = `a non-Error value was thrown: ${String(value)}`;
-    }
-  } catch {
-    text = "a value was thrown that cannot even be turned into a string";
-  }
-  if (typeof text !== "string") text = "a value was thrown whose message is not a string";
-  return text.length > maxLength ? `${text.slice(0, maxLength)}… (${text.length - maxLength} more characters)` : text;
-}
+export { describeThrown } from "../core/run/describe";

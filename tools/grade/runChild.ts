@@ -2,11 +2,13 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { RUN_DIR } from "../core/run/driver";
 import type { Canaries } from "./canaries";
 import { requirementOf } from "./config";
 import { ENV, EVENTS_FD, parseEventLine, type ChildEvent } from "./protocol";
 import type { RunOptions } from "./runExercise";
-import { DEFAULT_LIMITS, graderNodeModules, killGroup, sandboxCommand, type Sandbox } from "./sandbox";
+import { killGroup } from "../core/run/killGroup";
+import { DEFAULT_LIMITS, graderNodeModules, sandboxCommand, type Sandbox } from "./sandbox";
 import { monotonicMs, timers } from "./clock";
 
 /** At most this much of the grading process's own stalls is forgiven per test process (then they count). */
@@ -50,7 +52,7 @@ export interface ChildOptions extends RunOptions {
 function childSandbox(options: ChildOptions, tmp: string): Sandbox {
   const tsconfig = tsconfigFor(options);
   const given = options.sandbox ?? {};
-  const read = [...(given.read ?? [options.root, __dirname, graderNodeModules()]), tsconfig];
+  const read = [...(given.read ?? [options.root, __dirname, graderNodeModules()]), RUN_DIR, tsconfig];
   return {
     // ts-node looks for a package.json in every folder above a .ts file it loads; a refused read would crash it.
     read: [...read, ...read.flatMap(packageJsonsAbove)],

@@ -7,33 +7,15 @@ import { MAX_MESSAGE, type PlannedTest } from "./protocol";
 import { OUTPUT_TAIL, runChild, type ChildResult } from "./runChild";
 import type { Sandbox } from "./sandbox";
 import { monotonicMs } from "./clock";
+import type { ExerciseRun, GradedOutcome, GradedStatus } from "../core/run/outcome";
 
 export { listTests } from "./listTests";
 
 /** How one test ended, as the grader saw it. */
-export type TestStatus = "passed" | "failed" | "timeout" | "crashed" | "not run";
-
+export type TestStatus = GradedStatus;
 /** One test's outcome. */
-export interface TestOutcome extends PlannedTest {
-  status: TestStatus;
-  message: string;
-  durationMs: number;
-}
-
-/** Everything the grader learnt from running one exercise's tests. */
-export interface ExerciseRun {
-  tests: TestOutcome[];
-  /** Set when the test files could not even be loaded (a syntax error, a throw at import time…). */
-  loadError?: string;
-  /** The last part of what the child printed, for diagnosis; never parsed. */
-  outputTail: string;
-  /** How many child processes it took (more than one after a crash, a timeout or a re-run in isolation). */
-  processes: number;
-  /** What went wrong beyond single tests: `tampered`, `timeout`, `crashed`, `memory`. */
-  flags?: string[];
-  /** Why `tampered` was flagged (a canary with the wrong result, a locked global replaced…). */
-  tampering?: string[];
-}
+export type TestOutcome = GradedOutcome;
+export type { ExerciseRun };
 
 /** How to run one exercise. */
 export interface RunOptions {
@@ -88,8 +70,8 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const expected = () => [...(plan ?? []), ...(canary?.tests.map((t) => t.test) ?? [])];
   const byId = () => new Map(expected().map((t) => [t.id, t]));
   const used = new Map<string, number>();
-  const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0) => {
-    if (test && !outcomes.has(test.id)) outcomes.set(test.id, { ...test, status, message: message.slice(0, MAX_MESSAGE + 100), durationMs });
+  const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0, stub = false) => {
+    if (test && !outcomes.has(test.id)) outcomes.set(test.id, { ...test, status, message: message.slice(0, MAX_MESSAGE + 100), stub, durationMs });
   };
   const deferred = new Set<string>();
   let loadError: string | undefined;
@@ -111,7 +93,7 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
         if (event.uncaught && event.status === "failed" && !isolated && deferred.size < ISOLATED_RERUNS && !canaryById.has(event.id)) {
           deferred.add(event.id);
         } else {
-          record(tests.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs);
+          record(tests.get(event.id), event.status === "passed" ? "passed" : "failed", event.message, event.durationMs, event.stub);
         }
       }
       if (event.type === "hook-failed") {
@@ -167,6 +149,6 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   }
   if (canary && plan && !loadError) tampering.push(...canary.check(outcomes));
   if (tampering.length > 0) flags.add("tampered");
-  const tests = plan && !(loadError && outcomes.size === 0) ? plan.map((t) => outcomes.get(t.id) ?? { ...t, status: "not run" as const, message: "no result", durationMs: 0 }) : [];
+  const tests = plan && !(loadError && outcomes.size === 0) ? plan.map((t) => outcomes.get(t.id) ?? { ...t, status: "not run" as const, message: "no result", stub: false, durationMs: 0 }) : [];
   return { tests, loadError, outputTail: tail, processes, flags: [...flags], tampering };
 }

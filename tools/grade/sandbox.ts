@@ -76,16 +76,6 @@ function unique(paths: string[]): string[] {
   return [...new Set(paths.map((p) => path.resolve(p)))];
 }
 
-/** Sends SIGKILL to a whole process group (the child was spawned detached, so it leads its own group). */
-export function killGroup(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
 /** The `node_modules` folder this grader's own dependencies (mocha, ts-node) come from. */
 export function graderNodeModules(): string {
   return path.resolve(path.dirname(require.resolve("mocha/package.json")), "..");

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { RUN_DIR } from "../core/run/driver";
+import { pool } from "../core/run/pool";
 import { gradedTestFiles, hiddenRunnable, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
@@ -110,9 +112,9 @@ export function prepareWorkspace(submission: string, root: string, tsconfig?: st
   return { dir, complete, transpiled };
 }
 
-/** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy) and the grader's child. */
+/** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy), the grader's child and the mocha driver. */
 function trustedFiles(testDir: string): { file: string; cache: boolean }[] {
-  return [testDir, fs.realpathSync(__dirname)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
+  return [testDir, fs.realpathSync(__dirname), fs.realpathSync(RUN_DIR)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
 }
 
 const transpileCache = (root: string) => path.join(root, "node_modules", ".cache", "grader-js");
@@ -151,31 +153,26 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
   const runs: ExerciseOutcomes[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
-    let next = 0;
-    const worker = async () => {
-      while (next < exercises.length) {
-        const index = next++;
-        const exercise = exercises[index];
-        // Hidden tests (issue 22) come from the instructor's checkout like the visible ones: the workspace copies test/.
-        const files = gradedTestFiles(exercise, root);
-        const key = `${root}\n${files.join("\n")}`;
-        if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
-        const trusted = await trustedPlans.get(key)!;
-        if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
-        const run = await runExercise({
-          root: dir,
-          files,
-          plan: trusted.tests,
-          tsconfig,
-          transpiled,
-          ...timeLimits(config),
-          deadline,
-          sandbox: { read: [dir, __dirname, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
-        });
-        runs[index] = fromGraderRun(exercise.id, run);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(jobs, exercises.length) }, worker));
+    await pool(exercises.length, jobs, async (index) => {
+      const exercise = exercises[index];
+      // Hidden tests (issue 22) come from the instructor's checkout like the visible ones: the workspace copies test/.
+      const files = gradedTestFiles(exercise, root);
+      const key = `${root}\n${files.join("\n")}`;
+      if (!trustedPlans.has(key)) trustedPlans.set(key, listTests({ root, files, tsconfig }));
+      const trusted = await trustedPlans.get(key)!;
+      if (trusted.error) throw new Error(`the instructor's tests for exercise ${exercise.id} do not load: ${trusted.error}`);
+      const run = await runExercise({
+        root: dir,
+        files,
+        plan: trusted.tests,
+        tsconfig,
+        transpiled,
+        ...timeLimits(config),
+        deadline,
+        sandbox: { read: [dir, __dirname, RUN_DIR, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
+      });
+      runs[index] = fromGraderRun(exercise.id, run);
+    });
   } finally {
     removeWorkspace(dir);
   }

@@ -16,9 +16,44 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { exerciseOfRequirement, gradedTestFiles, loadGradingConfig, requirementOf, type ExerciseConfig, type GradingConfig } from "../grade/config";
 import { stubRegions } from "../release/regions";
-import { runMochaJson, type MochaRun, type MochaTestResult } from "./mochaJson";
+import { PENDING_MESSAGE } from "../core/run/driver";
+import { pool } from "../core/run/pool";
+import { runPlain } from "../core/run/runPlain";
 
 export type Mode = "only-one" | "all-but-one";
+
+/** One test of a copy's run. */
+export interface MochaTestResult {
+  title: string;
+  /** The test file (relative to the copy) and full title: the same in every copy. */
+  fullTitle: string;
+  state: "passed" | "failed" | "pending";
+  message: string;
+}
+
+/** What one copy's run produced. */
+export interface MochaRun {
+  tests: MochaTestResult[];
+  /** Set when the tests did not run: the files did not load. */
+  error?: string;
+  durationMs: number;
+}
+
+/**
+ * Runs test files in a copy through the mocha driver in a plain child process (tools/core/run/runPlain.ts), with
+ * the per-test limit and a limit for the whole run.
+ */
+export async function runCopy(cwd: string, files: string[], testMs: number, killMs: number): Promise<MochaRun> {
+  const started = Date.now();
+  const run = await runPlain({ root: cwd, files, testMs, exerciseMs: killMs });
+  const tests = run.tests.map((t): MochaTestResult => ({
+    title: t.title,
+    fullTitle: t.id,
+    state: t.status === "passed" ? "passed" : t.message === PENDING_MESSAGE ? "pending" : "failed",
+    message: t.message,
+  }));
+  return { tests, error: run.loadError, durationMs: Date.now() - started };
+}
 
 /** Requirement → the requirements it may build on (from grading.json's `prerequisites`). */
 export type Prerequisites = Record<string, string[]>;
@@ -192,20 +227,6 @@ function keptList(copy: Copy, prerequisites: Prerequisites): string {
   return pre.length > 0 ? `${copy.requirement} (+ prerequisites ${pre.join(", ")})` : copy.requirement;
 }
 
-/** Runs `task(0 … count-1)` with at most `jobs` at once, keeping the results in order. */
-export async function pool<T>(count: number, jobs: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, count)) }, worker));
-  return results;
-}
-
 /** What the per-requirement check found. */
 export interface PerRequirementResult {
   verdicts: Verdict[];
@@ -250,7 +271,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
     writeCopy(root, solved, () => true, sources, tests, transpiler);
     const jobs = options.jobs ?? os.cpus().length;
     // The reference runs (everything solved) list every test and must pass; they run first, in the same pool.
-    const referenceRuns = await pool(exercises.length, jobs, (i) => runMochaJson(solved, gradedTestFiles(exercises[i]).map(compiled), testMs, killMs));
+    const referenceRuns = await pool(exercises.length, jobs, (i) => runCopy(solved, gradedTestFiles(exercises[i]).map(compiled), testMs, killMs));
     const reference = new Map(exercises.map((ex, i) => [ex.id, referenceRuns[i]]));
     const referenceProblems: string[] = [];
     for (const [id, run] of reference) {
@@ -259,7 +280,7 @@ export async function checkPerRequirement(options: PerRequirementOptions): Promi
     }
     const verdicts = await pool(copies.length, jobs, async (i) => {
       const copy = copies[i];
-      const run = await runMochaJson(dirs[i], gradedTestFiles(copy.exercise).map(compiled), testMs, killMs);
+      const run = await runCopy(dirs[i], gradedTestFiles(copy.exercise).map(compiled), testMs, killMs);
       const v = judge(copy, run, reference.get(copy.exercise.id)!.tests, prerequisites);
       options.onVerdict?.(v);
       return v;

@@ -5,17 +5,20 @@
  * - The tests of a describe block that stop at an unwritten stub (NotImplementedError) share one line: ⏳ N tests …
  * - Failure details are printed for real failures only (at most {@link MAX_DETAILS}); stub failures are counted.
  *
- * - A test file that cannot load (a syntax error in the code it imports) is one failing test; the others still run.
+ * - A test file that cannot load (a syntax error in the code it imports) is one failing test, the student's error
+ *   as itself with its file and line; the others still run (the driver, tools/core/run/driver.ts, loads them so).
+ * - The tool tests `npm test` ran in child processes (the instructor repository) are summed up in one line, after
+ *   the details of their failures.
  *
- * `.mocharc.json` names this file, so `npx mocha test/ex2-descriptors.test.ts` ends the same way.
+ * `.mocharc.json` names this file, so `npx mocha test/ex2-descriptors.test.ts` ends the same way (`npm test --
+ * test/ex2-descriptors.test.ts` is the safer spelling: mocha's own loader may replace a load error by another on
+ * Node 22 and 24, the driver never does).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Mocha from "mocha";
 import { loadGradingConfig } from "../grade/config";
 import { verdictExtras } from "./extras";
-// Side effect: a test file that cannot load becomes one failing test instead of ending the run.
-import "./safeLoad";
 import { LOAD_FAILED, isStubError, verdictOf, type RanTest } from "./verdict";
 
 const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
@@ -159,8 +162,10 @@ class VerdictReporter extends Base {
           if (!this.ran.has(key(t))) record(t, false, `not run: a hook failed: ${firstLine(error)}`);
         });
       } else {
-        // A file that did not load: its message's second line holds the compiler's error and its position.
-        record(runnable, false, firstLine(error, runnable.title.startsWith(LOAD_FAILED) ? 2 : 1));
+        // A file that did not load: the error as itself (its name too, `Error: boom`), with its file and line.
+        const name = (error as { name?: string } | undefined)?.name ?? "Error";
+        const text = firstLine(error, runnable.title.startsWith(LOAD_FAILED) ? 2 : 1);
+        record(runnable, false, runnable.title.startsWith(LOAD_FAILED) && !text.startsWith(`${name}: `) ? `${name}: ${text}` : text);
       }
       buffer.push({ kind: "fail", test: runnable, error, n });
     });
@@ -204,7 +209,9 @@ class VerdictReporter extends Base {
     const file = path.join(root, "grading.json");
     if (!fs.existsSync(file)) return;
     const config = loadGradingConfig(file);
-    const tests = [...this.ran.values()];
+    const elsewhere = await verdictExtras.others;
+    if (elsewhere?.details) log(`\n${elsewhere.details}`);
+    const tests = [...this.ran.values(), ...(elsewhere?.tests ?? [])];
     const build = await verdictExtras.build;
     const others = formatOthers(config.exercises.flatMap((ex) => [...ex.tests, ...(ex.hiddenTests ?? [])]), root, tests);
     const verdict = verdictOf(config, root, tests, { build, others });

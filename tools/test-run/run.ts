@@ -1,51 +1,65 @@
 /**
- * `npm test`: builds dist/ in a child process while mocha runs the tests in this one, then ends with the verdict
- * (requirements done per exercise, the next step and its hint; see reporter.ts).
+ * `npm test`: builds dist/ in a child process while the tests run in this one (through the mocha driver,
+ * tools/core/run/driver.ts), then ends with the verdict (requirements done per exercise, the next step and its
+ * hint; see reporter.ts).
  *
  *   npm test               every test file in test/ (in the student repository: the exercises' tests; in the
- *                          instructor's, where tool tests join them: one worker per core), except the slow
- *                          integration suites below
+ *                          instructor's, where tool tests join them, those run in parallel child processes),
+ *                          except the slow integration suites below
  *   npm test -- --all      also the integration suites; --integration: only them
  *   npm test -- 2          Exercise 2's test files only (several numbers: several exercises)
- *   npm test -- -g R2.3    any mocha option passes through
+ *   npm test -- -g R2.3    only the tests whose title matches (a requirement); test files may be named too
+ *   npm test -- -t 20000   per-test timeout in ms
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs as parseUtilArgs } from "node:util";
-import { UsageError } from "../core/cli/args";
+import { parseArgs as parseCommandLine } from "node:util";
+import { PENDING_MESSAGE, runTests } from "../core/run/driver";
+import { pool } from "../core/run/pool";
+import { runPlain } from "../core/run/runPlain";
 import { gradedTestFiles, loadGradingConfig } from "../grade/config";
 import { buildLibrary } from "./build";
 import { verdictExtras } from "./extras";
+import VerdictReporter from "./reporter";
+import type { RanTest } from "./verdict";
 
-/**
- * Splits the command line into exercise numbers, `--all`/`--integration`, and the arguments for mocha, which pass
- * through untouched (`node:util` parseArgs, not strict, read token by token): a number right after an option is that
- * option's value (`-g 2`), any other number an exercise.
- * @throws UsageError for an exercise number grading.json does not have
- */
-export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: number[]; mochaArgs: string[]; all: boolean; integration: boolean } {
-  const { tokens } = parseUtilArgs({ args: argv, strict: false, allowPositionals: true, tokens: true, options: { all: { type: "boolean" }, integration: { type: "boolean" } } });
-  const exercises: number[] = [];
-  const mochaArgs: string[] = [];
-  let all = false;
-  let integration = false;
-  tokens.forEach((token, i) => {
-    const previous = tokens[i - 1];
-    if (token.kind === "option") {
-      if (token.name === "all" && token.inlineValue === undefined) all = true;
-      else if (token.name === "integration" && token.inlineValue === undefined) integration = true;
-      else mochaArgs.push(token.rawName + (token.inlineValue !== undefined ? `=${token.value}` : ""));
-    } else if (token.kind === "option-terminator") {
-      mochaArgs.push("--");
-    } else if (/^\d+$/.test(token.value) && !(previous?.kind === "option" && previous.inlineValue === undefined && !["all", "integration"].includes(previous.name))) {
-      if (!exerciseIds.includes(Number(token.value))) throw new UsageError(`expected an exercise number among ${exerciseIds.join(", ")}, got ${token.value}`);
-      exercises.push(Number(token.value));
-    } else {
-      mochaArgs.push(token.value);
-    }
+/** What the command line asks for. */
+export interface TestArgs {
+  exercises: number[];
+  /** Test files named on the command line. */
+  files: string[];
+  grep?: string;
+  timeoutMs: number;
+  all: boolean;
+  integration: boolean;
+}
+
+/** The per-test timeout unless `-t` says otherwise (the notebooks' and grader's tests start processes). */
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** Reads the command line: exercise numbers, test files, `-g PATTERN`, `-t MS`, `--all`, `--integration`. */
+export function parseArgs(argv: string[], exerciseIds: number[]): TestArgs {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: { grep: { type: "string", short: "g" }, timeout: { type: "string", short: "t" }, all: { type: "boolean" }, integration: { type: "boolean" } },
   });
-  return { exercises, mochaArgs, all, integration };
+  const exercises: number[] = [];
+  const files: string[] = [];
+  for (const arg of positionals) {
+    if (/^\d+$/.test(arg)) {
+      if (!exerciseIds.includes(Number(arg))) throw new RangeError(`expected an exercise number among ${exerciseIds.join(", ")}, got ${arg}`);
+      exercises.push(Number(arg));
+    } else if (/\.[cm]?[jt]s$/.test(arg)) {
+      files.push(arg);
+    } else {
+      throw new RangeError(`expected exercise numbers, test files, -g PATTERN, -t MS, --all or --integration; got ${JSON.stringify(arg)}`);
+    }
+  }
+  const timeoutMs = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`-t: expected a timeout in milliseconds, got ${JSON.stringify(values.timeout)}`);
+  return { exercises, files, grep: values.grep, timeoutMs, all: values.all ?? false, integration: values.integration ?? false };
 }
 
 /**
@@ -53,46 +67,69 @@ export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: n
  * run every notebook several times, about 30 CPU-seconds together, so `npm test` leaves them to a script of their
  * own (`--integration`) to keep its feedback under 10 s. A student's repository has neither file.
  */
-export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts"];
+export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts", "test/load-errors.test.ts"];
 
-async function main(): Promise<void> {
+/** Runs test files in parallel plain child processes; resolves with their tests and the details of their failures. */
+async function runElsewhere(root: string, files: string[], args: TestArgs): Promise<{ tests: RanTest[]; details: string }> {
+  const runs = await pool(files.length, os.cpus().length + 1, (i) => runPlain({ root, files: [files[i]], testMs: args.timeoutMs, exerciseMs: 600_000, loadMs: 600_000, grep: args.grep }));
+  const tests: RanTest[] = [];
+  const details: string[] = [];
+  runs.forEach((run, i) => {
+    if (run.loadError) {
+      tests.push({ title: `the test file loads: ${files[i]}`, file: path.resolve(root, files[i]), passed: false, message: run.loadError });
+      details.push(`  ✘ ${files[i]} did not load: ${run.loadError}`);
+    }
+    for (const t of run.tests) {
+      if (t.message === PENDING_MESSAGE) continue;
+      tests.push({ title: t.title, file: t.file, passed: t.status === "passed", message: t.message });
+      if (t.status !== "passed") details.push(`  ✘ ${t.id}\n      ${t.message.split("\n").join("\n      ")}`);
+    }
+  });
+  return { tests, details: details.join("\n") };
+}
+
+async function main(): Promise<number> {
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
-  let parsed: ReturnType<typeof parseArgs>;
+  let args: TestArgs;
   try {
-    parsed = parseArgs(process.argv.slice(2), config.exercises.map((ex) => ex.id));
+    args = parseArgs(process.argv.slice(2), config.exercises.map((ex) => ex.id));
   } catch (error) {
     console.error(`npm test: ${(error as Error).message}`);
-    process.exit(2);
+    return 2;
   }
-  const { all, integration: integrationOnly } = parsed;
-  const files = config.exercises.filter((ex) => parsed.exercises.includes(ex.id)).flatMap((ex) => gradedTestFiles(ex, root));
-  const explicitFiles = parsed.mochaArgs.some((a) => /\.test\.ts$/.test(a));
-  if (files.length === 0 && !explicitFiles) {
+  const files = [...config.exercises.filter((ex) => args.exercises.includes(ex.id)).flatMap((ex) => gradedTestFiles(ex, root)), ...args.files];
+  if (files.length === 0) {
     // Every test file, without the integration suites unless --all.
     const everyFile = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
-    files.push(...everyFile.filter((f) => (integrationOnly ? INTEGRATION_SUITES.includes(f) : all || !INTEGRATION_SUITES.includes(f))));
-    if (!integrationOnly) files.push(...config.exercises.flatMap((ex) => gradedTestFiles(ex, root).slice(ex.tests.length)));
+    files.push(...everyFile.filter((f) => (args.integration ? INTEGRATION_SUITES.includes(f) : args.all || !INTEGRATION_SUITES.includes(f))));
+    // In the instructor's repository the hidden tests (test/hidden/) run with their exercises; a student's has none.
+    if (!args.integration) files.push(...config.exercises.flatMap((ex) => gradedTestFiles(ex, root).slice(ex.tests.length)));
   }
   // The notebook tests import the built dist/: build first when they are about to run; otherwise build meanwhile.
-  const notebooks = files.includes("test/notebooks.test.ts") || parsed.mochaArgs.includes("test/notebooks.test.ts");
   const build = buildLibrary(root);
-  if (notebooks) await build;
+  if (files.includes("test/notebooks.test.ts")) await build;
   verdictExtras.build = build;
-  // The instructor repository's full run (grader, notebook and release tests too) spreads its files over one
-  // worker per core plus one (some files mostly wait for child processes); the student's exercises run in this
-  // process, which starts faster.
-  const exerciseFiles = new Set(config.exercises.flatMap((ex) => ex.tests).map((f) => path.resolve(root, f)));
-  const otherFiles = fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && !exerciseFiles.has(path.join(root, "test", f)));
-  const wholeRun = parsed.exercises.length === 0 && !explicitFiles && parsed.mochaArgs.length === 0;
-  const parallel = wholeRun && otherFiles.length > 0 && os.cpus().length > 1 ? ["--parallel", "--jobs", String(os.cpus().length + 1)] : [];
-  const { main: mocha } = require("mocha/lib/cli/cli.js") as { main: (argv: string[]) => void };
-  mocha([...parallel, ...files, ...parsed.mochaArgs]);
+  // The instructor repository's whole run sends the tool tests to child processes, one per core, while the
+  // exercises run here; a student's repository (exercises only) and a chosen subset run here alone.
+  const exerciseFiles = new Set(config.exercises.flatMap((ex) => gradedTestFiles(ex)));
+  const wholeRun = args.exercises.length === 0 && args.files.length === 0 && args.grep === undefined;
+  const elsewhere = wholeRun && os.cpus().length > 1 ? files.filter((f) => !exerciseFiles.has(f)) : [];
+  if (elsewhere.length > 0) verdictExtras.others = runElsewhere(root, elsewhere, args);
+  const here = files.filter((f) => !elsewhere.includes(f));
+  const { outcomes } = await runTests(here, { timeoutMs: args.timeoutMs, grep: args.grep, reporter: VerdictReporter as never, root });
+  const others = (await verdictExtras.others)?.tests ?? [];
+  return outcomes.some((o) => o.status === "failed") || others.some((t) => !t.passed) ? 1 : 0;
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(`npm test: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(2);
-  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(`npm test: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(2);
+    },
+  );
 }

@@ -1,9 +1,10 @@
 /**
- * A warm test process for watch mode: it loads ts-node, mocha and the test libraries at once, then waits for one
- * `{ files, testMs }` message, runs those test files, sends back every test's outcome and exits. Watch mode starts
- * the next worker right away, so a save finds one ready and every run starts with fresh modules.
+ * A warm test process for watch mode: it loads ts-node, the mocha driver and the test libraries at once, then
+ * waits for one `{ files, testMs }` message, runs those test files through the driver (tools/core/run/driver.ts),
+ * sends back every test's outcome and exits. Watch mode starts the next worker right away, so a save finds one
+ * ready and every run starts with fresh modules.
  */
-import Mocha from "mocha";
+import { LOAD_FAILED, runTests } from "../core/run/driver";
 import type { RanTest } from "./verdict";
 
 /** What the worker sends back. */
@@ -23,48 +24,24 @@ for (const name of ["chai", "sinon", "fast-check", "@tslab/typescript-for-tslab"
   }
 }
 
+/** A failure's first line, without the `Error: ` and `AssertionError: ` every assertion starts with (npm test's form). */
+const shortMessage = (title: string, message: string) =>
+  title.startsWith(LOAD_FAILED) ? message : (message.split("\n").find((l) => l.trim()) ?? "").replace(/^(Assertion)?Error: /, "");
+
 const send = (message: WorkerMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
-function firstLine(error: unknown): string {
-  const e = error as { name?: string; message?: string } | undefined;
-  const text = e?.message !== undefined ? `${e.name && e.name !== "Error" && e.name !== "AssertionError" ? `${e.name}: ` : ""}${e.message}` : String(error);
-  return text.split("\n").find((l) => l.trim()) ?? "";
-}
-
 async function run(request: WorkerRequest): Promise<void> {
-  const tests: RanTest[] = [];
-  class Collect {
-    constructor(runner: Mocha.Runner) {
-      const { EVENT_TEST_PASS, EVENT_TEST_FAIL } = Mocha.Runner.constants;
-      runner.on(EVENT_TEST_PASS, (t: Mocha.Test) => tests.push({ title: t.title, file: t.file ?? "", passed: true, message: "" }));
-      runner.on(EVENT_TEST_FAIL, (t: Mocha.Runnable & { type?: string }, error: unknown) => {
-        if (t.type === "hook") {
-          t.parent?.eachTest((u) => tests.push({ title: u.title, file: u.file ?? "", passed: false, message: `not run: a hook failed: ${firstLine(error)}` }));
-        } else {
-          tests.push({ title: t.title, file: t.file ?? "", passed: false, message: firstLine(error) });
-        }
-      });
-    }
-  }
-  const mocha = new Mocha({ timeout: request.testMs, reporter: Collect as never });
-  for (const file of request.files) mocha.addFile(file);
-  try {
-    await mocha.loadFilesAsync();
-  } catch (error) {
-    await send({ type: "done", tests, loadError: firstLine(error) });
-    process.exit(0);
-  }
-  mocha.run(async () => {
-    await send({ type: "done", tests });
-    process.exit(0);
-  });
+  const { outcomes, loadFailures } = await runTests(request.files, { timeoutMs: request.testMs });
+  const tests: RanTest[] = outcomes.filter((o) => o.status !== "pending").map((o) => ({ title: o.title, file: o.file, passed: o.status === "passed", message: shortMessage(o.title, o.message) }));
+  await send({ type: "done", tests, loadError: loadFailures.map((f) => f.message).join("; ") || undefined });
+  process.exit(0);
 }
 
 // Watch mode went away: nothing left to do.
 process.on("disconnect", () => process.exit(0));
 process.once("message", (request: WorkerRequest) => {
   run(request).catch(async (error) => {
-    await send({ type: "done", tests: [], loadError: firstLine(error) });
+    await send({ type: "done", tests: [], loadError: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     process.exit(0);
   });
 });

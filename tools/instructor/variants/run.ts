@@ -19,8 +19,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { exerciseOfRequirement, loadGradingConfig, type ExerciseConfig } from "../../grade/config";
-import { runMochaJson, type MochaRun } from "../../teeth/mochaJson";
-import { Transpiler, pool, writeCopy } from "../../teeth/perRequirement";
+import { runCopy, type MochaRun } from "../../teeth/perRequirement";
+import { Transpiler, writeCopy } from "../../teeth/perRequirement";
+import { pool } from "../../core/run/pool";
 import { judge, quote, type VariantVerdict } from "./judge";
 import { naturalSources } from "./natural";
 import { applyVariant, loadVariants, type Variant } from "./variant";
@@ -32,8 +33,8 @@ const js = (file: string) => file.replace(/\.ts$/, ".js");
 /** Runs the visible and the hidden test files of an exercise in a copy. */
 async function runBoth(dir: string, exercise: ExerciseConfig, testMs: number): Promise<[MochaRun, MochaRun]> {
   const hidden = exercise.hiddenTests ?? [];
-  const visibleRun = await runMochaJson(dir, exercise.tests.map(js), testMs, KILL_MS);
-  const hiddenRun = hidden.length ? await runMochaJson(dir, hidden.map(js), testMs, KILL_MS) : { tests: [], durationMs: 0 };
+  const visibleRun = await runCopy(dir, exercise.tests.map(js), testMs, KILL_MS);
+  const hiddenRun = hidden.length ? await runCopy(dir, hidden.map(js), testMs, KILL_MS) : { tests: [], durationMs: 0 };
   return [visibleRun, hiddenRun];
 }
 
