@@ -113,9 +113,27 @@ export function parseGradeArgs(argv: string[], cwd = process.cwd(), env: NodeJS.
 /** Points a student can earn here: hidden tests that did not run are not held against `--strict`. */
 const reachable = (result: GradeResult) => result.maxPoints - (result.hiddenRan ? 0 : result.hiddenMaxPoints);
 
+/** Thrown for an instructor-only option in the student's repository, which has no sandboxed grader. */
+export class InstructorOnlyError extends Error {
+  override name = "InstructorOnlyError";
+}
+
+/**
+ * Loads an instructor-only module (the sandboxed grader, class grading), which the student release leaves out.
+ * @throws InstructorOnlyError naming the option, in a copy that lacks the module
+ */
+function instructorOnly<T>(module: string, option: string): T {
+  try {
+    return require(module) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(module.slice(2))) throw error;
+    throw new InstructorOnlyError(`${option} is an instructor's option: it grades with the sandboxed grader, which is not in the student's repository (npm run grade grades your own src/)`, { cause: error });
+  }
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return require("./class").classMain(argv); // class grading, instructor-only (issue 12)
+  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return instructorOnly<typeof import("./class")>("./class", "--class").classMain(argv);
   let cli: GradeCli;
   try {
     cli = parseGradeArgs(argv);
@@ -130,12 +148,12 @@ async function main(): Promise<number> {
   let result: GradeResult;
   try {
     // Instructor mode (sandboxed) is loaded only here: the student release ships no sandbox.
-    const gradeSubmission = () => (require("./submission") as typeof import("./submission")).gradeSubmission;
+    const gradeSubmission = () => instructorOnly<typeof import("./submission")>("./submission", "--submission").gradeSubmission;
     result = cli.submission
       ? await gradeSubmission()({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
       : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });
   } catch (error) {
-    if (!cli.submission) throw error;
+    if (!cli.submission || error instanceof InstructorOnlyError) throw error;
     // A platform still gets a complete file: every requirement at 0, with the reason.
     const reason = `the grader could not complete: ${error instanceof Error ? error.message : String(error)}`;
     console.error(`npm run grade: ${reason}`);
@@ -151,7 +169,8 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error) => {
-      console.error(`npm run grade: grading could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (error instanceof InstructorOnlyError) console.error(`npm run grade: ${error.message}`);
+      else console.error(`npm run grade: grading could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exit(2);
     },
   );

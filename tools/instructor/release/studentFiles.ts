@@ -54,25 +54,7 @@ export const STUDENT_FILES: readonly string[] = [
  * top of STUDENT_FILES, so every student command keeps working; test/release.test.ts accepts them as the only
  * needed files outside STUDENT_FILES and fails on an entry no student command reaches any more. Meant to be empty.
  */
-export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {
-  // `npm run grade` grades through the instructor's sandboxed runner (issue 19's run step makes it sandbox-free);
-  // tools/grade/score.ts imports runExercise.ts's types, so `npm run typecheck` needs that one too.
-  "tools/grade/runExercise.ts": "npm run grade, npm run watch and npm run typecheck (score.ts imports its types)",
-  "tools/grade/runChild.ts": "npm run grade",
-  "tools/grade/child.ts": "npm run grade",
-  "tools/grade/childLoader.js": "npm run grade",
-  "tools/grade/canaries.ts": "npm run grade",
-  "tools/grade/harden.ts": "npm run grade",
-  "tools/grade/listTests.ts": "npm run grade",
-  "tools/grade/protocol.ts": "npm run grade",
-  "tools/grade/sandbox.ts": "npm run grade",
-  "tools/grade/files.ts": "npm run grade",
-  // grade.ts imports the instructor's `--submission DIR` grading at its top. The Classroom workflow the release
-  // ships runs `grade.ts --submission` and classroomResult.ts in its grading source, which docs/instructors.md
-  // (GitHub Classroom, step 2) makes a copy of the release, until the autograder package takes that place.
-  "tools/grade/submission.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
-  "tools/grade/transpile.ts": "npm run grade (imports --submission's grading); .github/workflows/classroom.yml",
-};
+export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {};
 
 /**
  * Instructor files a student tool requires only on an instructor-only branch (a flag no student passes): they stay
@@ -80,6 +62,7 @@ export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {
  */
 export const INSTRUCTOR_BRANCHES: Readonly<Record<string, string>> = {
   "tools/grade/class.ts": "tools/grade/grade.ts requires it for `--class` (class grading)",
+  "tools/grade/submission.ts": "tools/grade/grade.ts requires it for `--submission` (the sandboxed grader; the workflow runs it in the grading source, npm run autograder -- github)",
 };
 
 /** Patterns that may match no tracked file yet: folders of the target layout the lead fills by moving files. */
