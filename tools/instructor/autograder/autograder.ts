@@ -4,6 +4,7 @@
  *   npm run autograder -- gradescope OUT.zip [--hidden-visibility V]   setup.sh + run_autograder + the grader
  *   npm run autograder -- classroom50 OUTDIR       autograder.py + the grader, for CLASSROOM/autograders/ASSIGNMENT/
  *   npm run autograder -- prairielearn OUTDIR      Dockerfile + grader/ (entrypoint.sh), and info.json's options
+ *   npm run autograder -- github OUTDIR [--with-hidden]   the grading source .github/workflows/grade.yml checks out
  *
  * Each package grades only the submission's `src/`, with its own copy of the tests, grading.json and grader.
  */
@@ -68,10 +69,19 @@ export function buildPrairieLearn(root: string, dir: string): void {
   fs.copyFileSync(template("prairielearn-info.json"), path.join(dir, "info.json"));
 }
 
-const USAGE = "expected gradescope OUT.zip, classroom50 OUTDIR or prairielearn OUTDIR";
+/**
+ * Writes the grading source of the GitHub Actions workflow: the grader, tests and grading.json, pushed to a
+ * repository students cannot push to. Without `withHidden` it leaves the hidden tests out: a student who edits the
+ * workflow can read that repository with its token, so hidden tests there would not stay hidden.
+ */
+export function buildGitHub(root: string, dir: string, withHidden = false): void {
+  copyPackage(root, dir, {}, withHidden);
+}
+
+const USAGE = "expected gradescope OUT.zip, classroom50 OUTDIR, prairielearn OUTDIR or github OUTDIR [--with-hidden]";
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: "string" }, "hidden-visibility": { type: "string" } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: "string" }, "hidden-visibility": { type: "string" }, "with-hidden": { type: "boolean" } } });
   const [platform, out, ...rest] = positionals;
   if (!out || rest.length > 0) throw new RangeError(`${USAGE}, got ${JSON.stringify(positionals.join(" "))}`);
   const root = path.resolve(values.root ?? path.join(__dirname, "..", "..", ".."));
@@ -84,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
   } else if (platform === "prairielearn") {
     buildPrairieLearn(root, out);
     console.log(`Wrote ${out}/: build and push the image from it, and put info.json's options in each question (docs/instructors.md, PrairieLearn).`);
+  } else if (platform === "github") {
+    buildGitHub(root, out, values["with-hidden"] ?? false);
+    console.log(`Wrote ${out}/: push it to the grading repository and set GRADING_REF to that commit (docs/instructors.md, GitHub Actions).`);
   } else {
     throw new RangeError(`${USAGE}, got ${JSON.stringify(platform ?? "")}`);
   }

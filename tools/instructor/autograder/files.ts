@@ -10,28 +10,34 @@ import { releaseFile } from "../../release/release";
 
 const TOP_FILES = ["package.json", "package-lock.json", "tsconfig.json", "grading.json"];
 const TOP_DIRS = ["tools", "test"];
-const SKIP = new Set(["node_modules", ".cache", "test/fixtures"]);
+// The variants campaign's natural solution is a solution: no package carries it.
+const SKIP = new Set(["node_modules", ".cache", "test/fixtures", "tools/instructor/variants"]);
+const HIDDEN = "test/hidden";
 
 /** Thrown when the grading source lacks a file every package needs. */
 export class GradingSourceError extends Error {
   override name = "GradingSourceError";
 }
 
-function walk(root: string, rel: string, out: string[]): void {
+function walk(root: string, rel: string, out: string[], skip: Set<string> = SKIP): void {
   for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const inner = path.posix.join(rel, entry.name);
-    if (SKIP.has(entry.name) || SKIP.has(inner)) continue;
-    if (entry.isDirectory()) walk(root, inner, out);
+    if (skip.has(entry.name) || skip.has(inner)) continue;
+    if (entry.isDirectory()) walk(root, inner, out, skip);
     else if (entry.isFile()) out.push(inner);
   }
 }
 
-/** The package's files, relative to `root` with `/` separators, sorted. */
-export function graderFiles(root: string): string[] {
+/**
+ * The package's files, relative to `root` with `/` separators, sorted.
+ * @param hidden - whether the hidden tests (test/hidden/) go in: not where students can read the package
+ */
+export function graderFiles(root: string, hidden = true): string[] {
   const missing = TOP_FILES.filter((file) => !fs.existsSync(path.join(root, file)));
   if (missing.length > 0) throw new GradingSourceError(`expected the grading source ${root} to have ${missing.join(", ")}`);
   const out = [...TOP_FILES];
-  for (const dir of TOP_DIRS) if (fs.existsSync(path.join(root, dir))) walk(root, dir, out);
+  const skip = hidden ? SKIP : new Set([...SKIP, HIDDEN]);
+  for (const dir of TOP_DIRS) if (fs.existsSync(path.join(root, dir))) walk(root, dir, out, skip);
   return out.sort();
 }
 
@@ -48,8 +54,8 @@ export function stubbedSources(root: string): Map<string, string> {
 }
 
 /** Copies the package's files (and the extra files, by their name in the package) into `dir`. */
-export function copyPackage(root: string, dir: string, extra: Record<string, { from: string; mode?: number }> = {}): void {
-  for (const rel of graderFiles(root)) {
+export function copyPackage(root: string, dir: string, extra: Record<string, { from: string; mode?: number }> = {}, hidden = true): void {
+  for (const rel of graderFiles(root, hidden)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.copyFileSync(path.join(root, rel), path.join(dir, rel));
   }
