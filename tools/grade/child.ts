@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { confineStudentCode } from "../instructor/grader/confine";
 import { hardenLibraries, lockMochaGlobals, type MochaClasses } from "./harden";
 import * as protocol from "./protocol";
 
@@ -46,6 +47,7 @@ function takeEnv() {
     testMs: Number(read(protocol.ENV.testMs) || 5000),
     canary: read(protocol.ENV.canary),
     list: read(protocol.ENV.mode) === "list",
+    confine: read(protocol.ENV.confine) !== "0",
   };
 }
 const env = takeEnv();
@@ -216,6 +218,8 @@ async function main(): Promise<void> {
     });
   }
 
+  // Student modules run in an SES compartment (issue 20); listing runs trusted code only.
+  if (env.confine && !env.list) confineStudentCode(cwd, requireFromTests);
   for (const file of env.files) mocha.addFile(path.resolve(file));
   try {
     await mocha.loadFilesAsync();

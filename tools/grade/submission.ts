@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CONFINE_DIR } from "../instructor/grader/confine";
 import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
@@ -118,7 +119,7 @@ export function prepareWorkspace(submission: string, root: string, tsconfig?: st
 
 /** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy) and the grader's child. */
 function trustedFiles(testDir: string): { file: string; cache: boolean }[] {
-  return [testDir, fs.realpathSync(__dirname)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
+  return [testDir, fs.realpathSync(__dirname), fs.realpathSync(CONFINE_DIR)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
 }
 
 const transpileCache = (root: string) => path.join(root, "node_modules", ".cache", "grader-js");
