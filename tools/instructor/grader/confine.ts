@@ -18,7 +18,7 @@ export const CONFINE_DIR = __dirname;
 export const PRELOADED = ["chai", "sinon", "fast-check", "typescript", "@tslab/typescript-for-tslab", "source-map-support"];
 
 /** The options the feasibility spike of issue 20 found our tests need (see docs/instructors.md). */
-export const LOCKDOWN_OPTIONS = { consoleTaming: "unsafe", domainTaming: "unsafe", errorTaming: "safe", overrideTaming: "moderate", stackFiltering: "verbose" } as const;
+export const LOCKDOWN_OPTIONS = { consoleTaming: "unsafe", domainTaming: "unsafe", errorTaming: "unsafe", overrideTaming: "moderate", stackFiltering: "verbose" } as const;
 
 interface NodeModule extends RealModule {
   exports: unknown;
@@ -64,6 +64,36 @@ function hardenHostClasses(harden: Ses["harden"]): void {
   }
 }
 
+interface SourceMapSupport {
+  install(options: { environment: "node"; handleUncaughtExceptions: boolean; hookRequire: boolean; retrieveSourceMap(file: string): { url: string; map: string } | null }): void;
+}
+
+/**
+ * Maps stack traces through the inline source maps of the JavaScript every module was compiled from (lockdown
+ * replaces ts-node's and Node's own mapping with SES's): student frames and test frames point into the `.ts` files.
+ * @returns the table the module loader fills: file name to the JavaScript it ran
+ */
+function mapStackTraces(preload: (name: string) => unknown): Map<string, string> {
+  const compiled = new Map<string, string>();
+  const support = preload("source-map-support") as SourceMapSupport | undefined;
+  const { findSourceMap } = require("node:module") as { findSourceMap(file: string): { payload: object } | undefined };
+  const retrieveSourceMap = (file: string) => {
+    const js = compiled.get(file);
+    const inline = js === undefined ? undefined : /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(js)?.[1];
+    let map: Record<string, unknown> | undefined;
+    try {
+      map = inline ? (JSON.parse(Buffer.from(inline, "base64").toString("utf8")) as Record<string, unknown>) : (findSourceMap(file)?.payload as Record<string, unknown> | undefined);
+    } catch {
+      return null;
+    }
+    if (!map) return null;
+    // The maps name their one source relative to an output folder that does not exist; it is the file itself.
+    return { url: file, map: JSON.stringify({ ...map, sources: [file], sourceRoot: "" }) };
+  };
+  support?.install({ environment: "node", handleUncaughtExceptions: false, hookRequire: false, retrieveSourceMap });
+  return compiled;
+}
+
 /**
  * Locks the realm down and routes every later load of a file under `<root>/src/` into a compartment.
  * @param root - the workspace (the child's working directory)
@@ -83,6 +113,7 @@ export function confineStudentCode(root: string, preload: (name: string) => unkn
   } catch {
     // no src/: nothing will be confined
   }
+  const compiled = mapStackTraces(preload);
   const compartment = new ses.Compartment({ globals: studentGlobals(globalThis), __options__: true });
   const compile = Module.prototype._compile;
   // Writable: ts-node assigns its own `_compile` on each module it loads. Student code never reaches Module.
@@ -90,6 +121,7 @@ export function confineStudentCode(root: string, preload: (name: string) => unkn
     configurable: true,
     writable: true,
     value: function (this: NodeModule, content: string, filename: string): unknown {
+      compiled.set(filename, content);
       if (!filename.startsWith(src + path.sep)) return compile.call(this, content, filename);
       const body = content.startsWith("#!") ? `//${content}` : content;
       let wrapper: (...args: unknown[]) => unknown;
