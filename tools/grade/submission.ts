@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { graderCacheDir } from "../instructor/grader/cacheDir";
 import { CONFINE_DIR } from "../instructor/grader/confine";
 import { loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise, type ExerciseRun, type TestStatus } from "./runExercise";
@@ -41,7 +42,7 @@ const trustedPlans = new Map<string, Promise<{ tests: PlannedTest[]; error?: str
  * Copies a folder's regular files and folders (never symlinks, devices or sockets), within a size budget.
  * @returns false when the budget ran out (the copy is then partial)
  */
-function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: MAX_BYTES }, skip: (rel: string) => boolean = () => false, rel = ""): boolean {
+function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: MAX_BYTES }, skip: (rel: string) => boolean = () => false, rel = "", links: string[] = []): boolean {
   fs.mkdirSync(to, { recursive: true });
   let entries: fs.Dirent[];
   try {
@@ -55,10 +56,12 @@ function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: 
     if (skip(inner)) continue;
     const stat = fs.lstatSync(source);
     if (stat.isDirectory()) {
-      if (!copyTree(source, path.join(to, entry.name), budget, skip, inner)) return false;
+      if (!copyTree(source, path.join(to, entry.name), budget, skip, inner, links)) return false;
     } else if (stat.isFile()) {
       if (--budget.files < 0 || (budget.bytes -= stat.size) < 0) return false;
       fs.copyFileSync(source, path.join(to, entry.name));
+    } else if (stat.isSymbolicLink()) {
+      links.push(inner);
     }
   }
   return true;
@@ -84,12 +87,16 @@ function setWritable(dir: string, writable: boolean): void {
  * `tsconfig.json` and `package.json` (copied), and a link to the instructor's `node_modules`. Nothing else of the
  * submission is read.
  */
-export function prepareWorkspace(submission: string, root: string, tsconfig?: string): { dir: string; complete: boolean; transpiled?: string } {
+export function prepareWorkspace(submission: string, root: string, tsconfig?: string): { dir: string; complete: boolean; transpiled?: string; symlinks: string[] } {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "grade-sub-")));
   const src = path.join(submission, "src");
   let complete = true;
-  if (fs.existsSync(src) && fs.lstatSync(src).isDirectory()) complete = copyTree(src, path.join(dir, "src"));
+  // Symlinks are never followed or copied; each one is named in a flag (`symlink:src/…`).
+  const symlinks: string[] = [];
+  const srcStat = fs.lstatSync(src, { throwIfNoEntry: false });
+  if (srcStat?.isDirectory()) complete = copyTree(src, path.join(dir, "src"), undefined, undefined, "", symlinks);
   else fs.mkdirSync(path.join(dir, "src"));
+  if (srcStat?.isSymbolicLink()) symlinks.push("");
   copyTree(path.join(root, "test"), path.join(dir, "test"), { files: Infinity, bytes: Infinity }, (rel) => rel === "fixtures");
   for (const file of ["tsconfig.json", "package.json"]) {
     if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(dir, file));
@@ -114,7 +121,7 @@ export function prepareWorkspace(submission: string, root: string, tsconfig?: st
     }
   }
   setWritable(dir, false);
-  return { dir, complete, transpiled };
+  return { dir, complete, transpiled, symlinks: symlinks.map((link) => path.posix.join("src", ...link.split(path.sep))) };
 }
 
 /** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy) and the grader's child. */
@@ -122,7 +129,7 @@ function trustedFiles(testDir: string): { file: string; cache: boolean }[] {
   return [testDir, fs.realpathSync(__dirname), fs.realpathSync(CONFINE_DIR)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
 }
 
-const transpileCache = (root: string) => path.join(root, "node_modules", ".cache", "grader-js");
+const transpileCache = (root: string) => graderCacheDir(root, "js");
 
 /**
  * Fills the on-disk cache of the trusted files' JavaScript ahead of grading (the cache is keyed by content and file
@@ -163,7 +170,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   const exercises = selectExercises(config, options.exercises ?? []);
   const deadline = started + (config.timeouts.submissionMs ?? 300_000);
   const tsconfig = path.join(root, "tsconfig.json");
-  const { dir, complete, transpiled } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
+  const { dir, complete, transpiled, symlinks } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
   const results: { id: number; title: string; run: ExerciseRun; score: ReturnType<typeof scoreExercise> }[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
@@ -196,6 +203,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Submi
   const report = buildSubmissionReport(options.submission, results, monotonicMs() - started, complete);
   // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
   if (permissionSyntax() === "none") report.flags = [...report.flags, "unsandboxed"].sort();
+  if (symlinks.length > 0) report.flags = [...report.flags, ...symlinks.slice(0, 10).map((link) => `symlink:${link}`)].sort();
   return report;
 }
 

@@ -17,7 +17,7 @@ export const CONFINE_DIR = __dirname;
 /** The libraries loaded before `lockdown()` (some of them write to objects lockdown freezes while they load). */
 export const PRELOADED = ["chai", "sinon", "fast-check", "typescript", "@tslab/typescript-for-tslab", "source-map-support"];
 
-/** The options the feasibility spike of issue 20 found our tests need (see docs/instructors.md). */
+/** The lockdown options the tests need (issue 20): consoleTaming so tests can stub console.log, domainTaming for ts-node, errorTaming unsafe for stack traces. */
 export const LOCKDOWN_OPTIONS = { consoleTaming: "unsafe", domainTaming: "unsafe", errorTaming: "unsafe", overrideTaming: "moderate", stackFiltering: "verbose" } as const;
 
 interface NodeModule extends RealModule {
