@@ -64,6 +64,34 @@ function hardenHostClasses(harden: Ses["harden"]): void {
   }
 }
 
+/**
+ * Freezes the prototypes of the classes a test helper module exports: tests hand their instances to student code,
+ * which must not change how later tests' instances behave.
+ */
+function freezeClasses(exports: unknown): void {
+  if (exports === null || typeof exports !== "object") return;
+  for (const value of Object.values(exports as Record<string, unknown>)) {
+    if (typeof value === "function" && typeof value.prototype === "object" && value.prototype !== null) Object.freeze(value.prototype);
+  }
+}
+
+/** Freezes sinon's prototypes that every spy call and stub behaviour shares (student code gets spies and stubs). */
+function freezeSinonPrototypes(sinon: unknown): void {
+  const api = sinon as { spy?: () => (() => void) & { getCall(i: number): object }; stub?: () => { returns(v: unknown): unknown; defaultBehavior?: object } } | undefined;
+  try {
+    const spy = api?.spy?.();
+    if (spy) {
+      spy();
+      Object.freeze(Object.getPrototypeOf(spy.getCall(0)));
+    }
+    const stub = api?.stub?.();
+    stub?.returns(1);
+    if (stub?.defaultBehavior) Object.freeze(Object.getPrototypeOf(stub.defaultBehavior));
+  } catch {
+    // another sinon: its prototypes stay as they are
+  }
+}
+
 interface SourceMapSupport {
   install(options: { environment: "node"; handleUncaughtExceptions: boolean; hookRequire: boolean; retrieveSourceMap(file: string): { url: string; map: string } | null }): void;
 }
@@ -114,6 +142,8 @@ export function confineStudentCode(root: string, preload: (name: string) => unkn
     // no src/: nothing will be confined
   }
   const compiled = mapStackTraces(preload);
+  freezeSinonPrototypes(preload("sinon"));
+  const helpers = path.join(root, "test", "helpers") + path.sep;
   const compartment = new ses.Compartment({ globals: studentGlobals(globalThis), __options__: true });
   const compile = Module.prototype._compile;
   // Writable: ts-node assigns its own `_compile` on each module it loads. Student code never reaches Module.
@@ -122,6 +152,11 @@ export function confineStudentCode(root: string, preload: (name: string) => unkn
     writable: true,
     value: function (this: NodeModule, content: string, filename: string): unknown {
       compiled.set(filename, content);
+      if (filename.startsWith(helpers)) {
+        const result = compile.call(this, content, filename);
+        freezeClasses(this.exports);
+        return result;
+      }
       if (!filename.startsWith(src + path.sep)) return compile.call(this, content, filename);
       const body = content.startsWith("#!") ? `//${content}` : content;
       let wrapper: (...args: unknown[]) => unknown;
