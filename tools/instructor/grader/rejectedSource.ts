@@ -43,7 +43,7 @@ export function explainRejection(error: unknown, file: string, root: string): un
   }
   const where = `${path.relative(root, file)}:${line}`;
   return new SourceRejectedError(
-    `${where}: the grader runs your code under SES, which refuses any file containing ${kind.what}, even in a comment or a string (SyntaxError: ${message}). Rewrite line ${line}: ${kind.rewrite}.`,
+    `${where}: the grader runs your code under SES, which refuses any file containing ${kind.what}, even in a comment or a string. Rewrite line ${line}: ${kind.rewrite}. (SyntaxError: ${message})`,
     file,
     line,
     { cause: error },
