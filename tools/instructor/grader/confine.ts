@@ -15,8 +15,12 @@ import { studentRequire, type RealModule } from "./studentRequire";
 /** This folder: the grading child loads it, so the sandbox lets the child read it and the grader transpiles it. */
 export const CONFINE_DIR = __dirname;
 
-/** The libraries loaded before `lockdown()` (some of them write to objects lockdown freezes while they load). */
-export const PRELOADED = ["chai", "sinon", "fast-check", "typescript", "@tslab/typescript-for-tslab", "source-map-support"];
+/**
+ * The libraries loaded before `lockdown()` (some of them write to objects lockdown freezes while they load). Both
+ * TypeScripts load fine after it (ts-node, when used, has loaded its own before), so they are not paid for by
+ * exercises whose tests never load them.
+ */
+export const PRELOADED = ["chai", "sinon", "fast-check", "source-map-support"];
 
 /** The lockdown options the tests need (issue 20): consoleTaming so tests can stub console.log, domainTaming for ts-node, errorTaming unsafe for stack traces. */
 export const LOCKDOWN_OPTIONS = { consoleTaming: "unsafe", domainTaming: "unsafe", errorTaming: "unsafe", overrideTaming: "moderate", stackFiltering: "verbose" } as const;
