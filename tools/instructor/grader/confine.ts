@@ -23,7 +23,16 @@ export const CONFINE_DIR = __dirname;
 export const PRELOADED = ["chai", "sinon", "fast-check", "source-map-support"];
 
 /** The lockdown options the tests need (issue 20): consoleTaming so tests can stub console.log, domainTaming for ts-node, errorTaming unsafe for stack traces. */
-export const LOCKDOWN_OPTIONS = { consoleTaming: "unsafe", domainTaming: "unsafe", errorTaming: "unsafe", overrideTaming: "moderate", stackFiltering: "verbose" } as const;
+export const LOCKDOWN_OPTIONS = {
+  consoleTaming: "unsafe",
+  domainTaming: "unsafe",
+  errorTaming: "unsafe",
+  overrideTaming: "moderate",
+  stackFiltering: "verbose",
+  // mocha handles uncaught exceptions and unhandled rejections (charging them to a test); SES must not exit first.
+  errorTrapping: "none",
+  unhandledRejectionTrapping: "none",
+} as const;
 
 interface NodeModule extends RealModule {
   exports: unknown;
