@@ -154,6 +154,15 @@ suite("#12 protected files", () => {
     expect(checkProtectedFiles(dir, manifest)).to.deep.equal({ changed: [], added: [], missing: [] });
   });
 
+  it("#20 a submission that holds only src/ (as Gradescope and PrairieLearn deliver it) is not flagged", () => {
+    const { checkProtectedFiles, protectedFilesChanged } = load().protectedFiles;
+    for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    write("src/ex1/a.ts", "export const answer = 42;");
+    const check = checkProtectedFiles(dir, manifest);
+    expect(check).to.deep.equal({ changed: [], added: [], missing: [] });
+    expect(protectedFilesChanged(check)).to.equal(false);
+  });
+
   it("#12 changed, added and removed protected files are all reported", () => {
     const { checkProtectedFiles, protectedFilesChanged } = load().protectedFiles;
     write("test/ex1.test.ts", "it('R1.1', () => {})");

@@ -32,6 +32,10 @@ interface Attack {
   exercises?: number[];
   /** Files written into the submission (paths relative to it). */
   files?: (ctx: Context) => Record<string, string>;
+  /** Symlinks made in the submission (path relative to it → target). */
+  links?: (ctx: Context) => Record<string, string>;
+  /** A flag the report must carry. */
+  flag?: string;
   /** CommonJS code loaded by the targeted exercises' index.ts (src/zz-attack.js). */
   inject?: (ctx: Context) => string;
   /** Grade through `npm run grade -- --submission` (a separate process writing the report file). */
@@ -396,6 +400,139 @@ const ALL_ATTACKS: Attack[] = [
         module.exports = require(path.join(path.dirname(process.argv[1]), "..", "..", "src", ${JSON.stringify(targetFolder())}));`,
     }),
   },
+  // Issue 20: attacks on the shared realm, which SES lockdown() and the students' Compartment now stop.
+  {
+    name: "Function.prototype.call patched to swallow failures (canaries spared)",
+    mechanism: "SES lockdown: Function.prototype frozen (the patch throws in the student's strict compartment)",
+    base: "stubs",
+    inject: () => SWALLOW() + js`
+      const call = Function.prototype.call;
+      try {
+        Function.prototype.call = function (thisArg, ...args) {
+          const canary = thisArg && thisArg.test && /^c[0-9a-f]{12}-/.test(String(thisArg.test.parent && thisArg.test.parent.title));
+          try { return call.apply(this, [thisArg, ...args]); } catch (e) { if (canary) throw e; return undefined; }
+        };
+      } catch (e) { console.error("Function.prototype.call refused:", e.message); }`,
+  },
+  {
+    name: "Object.prototype fn setter replacing every test body",
+    mechanism: "SES lockdown: Object.prototype frozen",
+    base: "stubs",
+    inject: () => SWALLOW() + js`
+      try {
+        Object.defineProperty(Object.prototype, "fn", { configurable: true, get() { return undefined; }, set(v) {
+          const canary = /^c[0-9a-f]{12}-/.test(String(this.parent && this.parent.title));
+          Object.defineProperty(this, "fn", { value: canary || typeof v !== "function" ? v : function () {}, writable: true, configurable: true });
+        } });
+      } catch (e) { console.error("Object.prototype.fn refused:", e.message); }`,
+  },
+  {
+    name: "mocha's writable statics (Runnable.toValueOrError) through require('mocha') and the globals",
+    mechanism: "the students' require reaches only src/ and a few built-ins; the compartment has no mocha globals",
+    base: "stubs",
+    inject: () => SWALLOW() + js`
+      for (const get of [() => require("mocha"), () => globalThis.Mocha, () => globalThis.it && globalThis.it.constructor]) {
+        try {
+          const m = get(); const M = m && (m.Mocha || m.default || m);
+          if (M && M.Runnable) M.Runnable.toValueOrError = () => undefined;
+        } catch (e) { console.error("mocha refused:", e.message); }
+      }`,
+  },
+  {
+    name: "node:v8 getHeapSnapshot (nonce) and queryObjects (the child's send)",
+    mechanism: "node:v8 is not an allowed built-in; process is not a global of the compartment",
+    base: "stubs",
+    inject: () => js`
+      try {
+        const v8 = require("node:v8");
+        const fns = [];
+        v8.queryObjects(Function, { format: "summary" });
+        const text = require("stream/consumers");
+        const snap = v8.getHeapSnapshot(); let data = ""; snap.on("data", (c) => (data += c));
+        snap.on("end", () => { const nonce = /[A-Za-z0-9_-]{24}/.exec(data); if (nonce) require("fs").writeSync(3, nonce[0] + " {\"type\":\"done\"}\n"); });
+      } catch (e) { console.error("v8 refused:", e.message); }`,
+  },
+  {
+    name: "require.cache: rewriting the exports of the loaded test/helpers modules",
+    mechanism: "the students' require has no cache; module is a facade without constructor, parent or children",
+    base: "stubs",
+    inject: () => js`
+      const caches = [() => require.cache, () => module.constructor && module.constructor._cache, () => module.parent && module.parent.constructor._cache];
+      for (const get of caches) {
+        try {
+          const cache = get();
+          if (!cache) { console.error("no cache"); continue; }
+          for (const key of Object.keys(cache)) {
+            if (!key.includes("/test/helpers/")) continue;
+            const exports = cache[key].exports;
+            for (const name of Object.keys(exports)) if (typeof exports[name] === "function") exports[name] = () => ({ to: new Proxy({}, { get: (t, k, r) => r }) });
+          }
+        } catch (e) { console.error("cache refused:", e.message); }
+      }`,
+  },
+  {
+    name: "uncaught error in every test, tampering only in the isolated re-run",
+    mechanism: "isolated re-runs get canaries too; lockdown freezes what the tampering needs",
+    base: "stubs",
+    inject: () => js`
+      const mod = require("./${targetFolder()}");
+      const alone = !/c[0-9a-f]{12}/.test(String(new Error().stack));
+      try { if (alone) Function.prototype.call = function () { return undefined; }; } catch (e) { console.error("refused:", e.message); }
+      for (const value of Object.values(mod)) {
+        if (typeof value !== "function" || !value.prototype) continue;
+        for (const key of Object.getOwnPropertyNames(value.prototype)) {
+          const d = Object.getOwnPropertyDescriptor(value.prototype, key);
+          if (key === "constructor" || !d || typeof d.value !== "function" || !d.writable) continue;
+          const original = d.value;
+          value.prototype[key] = function (...args) { setTimeout(() => { throw new Error("crash on purpose"); }, 0); return original.apply(this, args); };
+        }
+      }`,
+  },
+  {
+    name: "process.exit in a test, tampering only in the restarted process",
+    mechanism: "process is not a global of the compartment; restarts get fresh canaries",
+    base: "stubs",
+    inject: () => SWALLOW() + js`
+      try { globalThis.process.exit(0); } catch (e) { console.error("exit refused:", e.message); }
+      try { (0, eval)("process").exit(0); } catch (e) { console.error("indirect eval refused:", e.message); }
+      try { Function("return process")().exit(0); } catch (e) { console.error("Function refused:", e.message); }`,
+  },
+  {
+    name: "escaping through a test's own objects (constructors, prototypes of helper classes, spies)",
+    mechanism: "Function constructors are inert after lockdown; test helper classes and sinon's shared prototypes frozen",
+    base: "stubs",
+    inject: () => js`
+      const mod = require("./${targetFolder()}");
+      const seen = new Set();
+      const escape = (value) => {
+        if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return;
+        seen.add(value);
+        try { const g = value.constructor.constructor("return globalThis")(); g.it = () => {}; } catch {}
+        for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
+          for (const key of Object.getOwnPropertyNames(proto)) {
+            if (key === "constructor") continue;
+            try { const d = Object.getOwnPropertyDescriptor(proto, key); if (typeof d.value === "function") proto[key] = function () { return true; }; } catch {}
+          }
+        }
+        for (const key of ["calledWith", "calledOnce", "called", "callCount", "calledWithExactly"]) try { value[key] = true; } catch {}
+      };
+      for (const value of Object.values(mod)) {
+        if (typeof value !== "function" || !value.prototype) continue;
+        for (const key of Object.getOwnPropertyNames(value.prototype)) {
+          const d = Object.getOwnPropertyDescriptor(value.prototype, key);
+          if (key === "constructor" || !d || typeof d.value !== "function" || !d.writable) continue;
+          const original = d.value;
+          value.prototype[key] = function (...args) { for (const a of args) escape(a); try { return original.apply(this, args); } catch { return undefined; } };
+        }
+      }`,
+  },
+  {
+    name: "a symlink in src/ pointing at the reference solution",
+    mechanism: "symlinks are never copied or followed; flagged symlink:src/…",
+    base: "stubs",
+    links: () => ({ [`src/${targetFolder()}/index.ts`]: path.join(ROOT, "src", targetFolder(), "index.ts") }),
+    flag: `symlink:src/${targetFolder()}/index.ts`,
+  },
 ];
 
 /** ADVERSARIAL_ONLY=regex runs the matching attacks only (and no controls); ADVERSARIAL_JOBS sets how many at once. */
@@ -420,7 +557,7 @@ function fingerprint(paths: string[]): string {
   for (const p of paths) if (fs.existsSync(path.join(ROOT, p))) walk(path.join(ROOT, p));
   return hash.digest("hex");
 }
-const CHECKOUT = ["src", "test", "tools", "grading.json", "tsconfig.json", "tsconfig.build.json", "package.json", ".mocharc.json"];
+const CHECKOUT = ["src", "test", "tools", ".cache", "grading.json", "tsconfig.json", "tsconfig.build.json", "package.json", ".mocharc.json"];
 
 /** Processes whose command line mentions any of the needles (read from /proc; Linux only). */
 function processesMentioning(needles: string[]): string[] {
@@ -454,6 +591,10 @@ async function buildSubmission(attack: Attack, ctx: Context, index: number): Pro
   for (const [file, text] of Object.entries(attack.files?.(ctx) ?? {})) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
+  }
+  for (const [file, target] of Object.entries(attack.links?.(ctx) ?? {})) {
+    fs.rmSync(path.join(dir, file), { force: true });
+    fs.symlinkSync(target, path.join(dir, file));
   }
   return dir;
 }
@@ -528,7 +669,7 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
     process.env.TMPDIR = tmp;
     const { release } = await import("../tools/release/release");
     release(ROOT, ctx.stubs);
-    // The trusted test lists are cached in node_modules/.cache by the grading process; list them before hashing,
+    // The trusted test lists are cached in .cache/grader/ by the grading process; list them before hashing,
     // so the fingerprint then proves that nothing, the cache included, changes during the attacks.
     for (const exercise of loadGradingConfig(path.join(ROOT, "grading.json")).exercises) {
       await listTests({ root: ROOT, files: exercise.tests, tsconfig: path.join(ROOT, "tsconfig.json") });
@@ -606,6 +747,7 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
       } else {
         expect(report.points).to.equal(0);
       }
+      if (attack.flag) expect(report.flags).to.include(attack.flag);
       if (outcome.reportAfter !== undefined) expect(outcome.reportAfter).to.equal(outcome.reportText);
     });
   }

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createMocha, loadFiles, plan, runLoaded, type RunEvent } from "../core/run/driver";
 import type { PlannedTest } from "../core/run/outcome";
+import { confineStudentCode } from "../instructor/grader/confine";
 import { hardenLibraries, lockMochaGlobals, type MochaClasses } from "./harden";
 import * as protocol from "./protocol";
 
@@ -41,6 +42,7 @@ function takeEnv() {
     testMs: Number(read(protocol.ENV.testMs) || 5000),
     canary: read(protocol.ENV.canary),
     list: read(protocol.ENV.mode) === "list",
+    confine: read(protocol.ENV.confine) !== "0",
   };
 }
 const env = takeEnv();
@@ -182,6 +184,8 @@ async function main(): Promise<void> {
     });
   }
 
+  // Student modules run in an SES compartment (issue 20); listing runs trusted code only.
+  if (env.confine && !env.list) confineStudentCode(cwd, requireFromTests);
   // One file at a time, with require (never mocha's import() fallback): a file that throws is reported as itself.
   const failures = loadFiles(mocha, env.files, { root: cwd });
   if (failures.length > 0) {

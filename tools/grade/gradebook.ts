@@ -18,6 +18,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   crashed: "a test process or the grader stopped unexpectedly (process.exit(), a crash)",
   tampered: "the test harness was tampered with (a canary test came out wrong); the submission scores 0",
   "too-large": "the submission's src/ exceeded the grader's size limit; only part of it was copied and graded",
+  "symlink:PATH": "the submission's src/ holds a symlink at PATH; symlinks are never followed or copied, so code loading it fails",
   "protected-files-changed": "the submission changed, added or removed files it must not change (tests, grading.json, scripts, config, workflows); on Classroom those copies are what ran",
 };
 

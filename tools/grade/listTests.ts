@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { graderCacheDir } from "../instructor/grader/cacheDir";
 import { filesUnder } from "./files";
 import { ENV, EVENTS_FD, parseEventLine, type PlannedTest } from "./protocol";
 import { CHILD, TS_NODE, tsconfigFor } from "./runChild";
@@ -11,7 +12,7 @@ import { CHILD, TS_NODE, tsconfigFor } from "./runChild";
  * reports their IDs without running them. This list, not a submission's child, decides what is expected.
  */
 export async function listTests(options: { root: string; files: string[]; tsconfig?: string }): Promise<{ tests: PlannedTest[]; error?: string }> {
-  const cacheFile = path.join(options.root, "node_modules", ".cache", "grader-test-lists", `${listingKey(options)}.json`);
+  const cacheFile = path.join(graderCacheDir(options.root, "test-lists"), `${listingKey(options)}.json`);
   try {
     return { tests: JSON.parse(fs.readFileSync(cacheFile, "utf8")) as PlannedTest[] };
   } catch {
@@ -30,7 +31,7 @@ export async function listTests(options: { root: string; files: string[]; tsconf
 /**
  * The cache key of a listing: the files asked for, the tsconfig, Node's version and the content of every file under
  * the trusted checkout's test/ and src/ (titles may be built from source constants). Only the grading process, never
- * student code (the sandbox cannot write the instructor's checkout), writes the cache, in node_modules/.cache/.
+ * student code (the sandbox can neither read nor write it), writes the cache, in .cache/grader/test-lists/.
  */
 function listingKey(options: { root: string; files: string[]; tsconfig?: string }): string {
   const hash = createHash("sha256").update(JSON.stringify([options.files, tsconfigFor(options), process.version]));

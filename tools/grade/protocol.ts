@@ -31,6 +31,8 @@ export const ENV = {
   canary: "GRADE_CANARY",
   /** "list": load the files and report the plan only; "run": run the tests. */
   mode: "GRADE_MODE",
+  /** "0": run student modules without the SES compartment (for measuring its cost); anything else confines them. */
+  confine: "GRADE_CONFINE",
 } as const;
 
 /** The file descriptor of the events pipe in the child. */

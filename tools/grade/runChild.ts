@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RUN_DIR } from "../core/run/driver";
+import { CONFINE_DIR } from "../instructor/grader/confine";
 import type { Canaries } from "./canaries";
 import { requirementOf } from "./config";
 import { ENV, EVENTS_FD, parseEventLine, type ChildEvent } from "./protocol";
@@ -52,7 +53,7 @@ export interface ChildOptions extends RunOptions {
 function childSandbox(options: ChildOptions, tmp: string): Sandbox {
   const tsconfig = tsconfigFor(options);
   const given = options.sandbox ?? {};
-  const read = [...(given.read ?? [options.root, __dirname, graderNodeModules()]), RUN_DIR, tsconfig];
+  const read = [...(given.read ?? [options.root, __dirname, graderNodeModules()]), RUN_DIR, CONFINE_DIR, tsconfig];
   return {
     // ts-node looks for a package.json in every folder above a .ts file it loads; a refused read would crash it.
     read: [...read, ...read.flatMap(packageJsonsAbove)],

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeCanaries } from "./canaries";
+import { makeCanaries, type Canaries } from "./canaries";
 import { requirementOf } from "./config";
 import { MAX_MESSAGE, type PlannedTest } from "./protocol";
 import { OUTPUT_TAIL, runChild, type ChildResult } from "./runChild";
@@ -65,10 +65,20 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   const flags = new Set<string>();
   const tampering: string[] = [];
   let plan = options.plan;
-  const canary = options.canaries === false ? undefined : makeCanaries(options.files);
-  const canaryById = new Map((canary?.tests ?? []).map((t) => [t.test.id, t]));
+  // Every test process gets canaries of its own (a restart after a crash and a re-run in isolation too), so no
+  // process runs student code without them; all of them are checked at the end.
+  const canarySets: Canaries[] = [];
+  const canaryById = new Map<string, Canaries["tests"][number]>();
+  let canary: Canaries | undefined;
+  const freshCanaries = () => {
+    if (options.canaries === false) return undefined;
+    canary = makeCanaries(options.files);
+    canarySets.push(canary);
+    for (const t of canary.tests) canaryById.set(t.test.id, t);
+    return canary;
+  };
   const expected = () => [...(plan ?? []), ...(canary?.tests.map((t) => t.test) ?? [])];
-  const byId = () => new Map(expected().map((t) => [t.id, t]));
+  const byId = () => new Map([...(plan ?? []), ...[...canaryById.values()].map((t) => t.test)].map((t) => [t.id, t]));
   const used = new Map<string, number>();
   const record = (test: PlannedTest | undefined, status: TestStatus, message: string, durationMs = 0, stub = false) => {
     if (test && !outcomes.has(test.id)) outcomes.set(test.id, { ...test, status, message: message.slice(0, MAX_MESSAGE + 100), stub, durationMs });
@@ -77,9 +87,11 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   let loadError: string | undefined;
   let tail = "";
   let processes = 0;
-  const run = (only: string[], withCanaries: boolean) => {
+  const run = (only: string[]) => {
     processes++;
-    return runChild({ ...options, graceMs, deadline, work, used, plan, canary: withCanaries ? canary : undefined, skip: [...outcomes.keys(), ...deferred], only });
+    const canaries = freshCanaries();
+    const alone = only.length > 0 && canaries ? [...only, ...canaries.tests.map((t) => t.test.id)] : only;
+    return runChild({ ...options, graceMs, deadline, work, used, plan, canary: canaries, skip: [...outcomes.keys(), ...deferred], only: alone });
   };
   const collect = (child: ChildResult, isolated: boolean) => {
     tail = (tail + child.output).slice(-OUTPUT_TAIL);
@@ -112,7 +124,7 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
   try {
     for (;;) {
       const before = outcomes.size;
-      const child = await run([], true);
+      const child = await run([]);
       collect(child, false);
       if (!plan || !child.events.some((e) => e.type === "plan")) {
         loadError ??= child.why ?? `the test process exited before listing its tests${tail ? `; its output ended with:\n${tail.slice(-2000)}` : ""}`;
@@ -140,14 +152,14 @@ export async function runExercise(options: RunOptions): Promise<ExerciseRun> {
         record(test, "not run", "not run: the exercise ran out of time before this test could be re-run alone");
         continue;
       }
-      const child = await run([id], false);
+      const child = await run([id]);
       collect(child, true);
       record(test, "crashed", child.why ?? "the test's re-run in isolation gave no result");
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (canary && plan && !loadError) tampering.push(...canary.check(outcomes));
+  if (plan && !loadError) for (const set of canarySets) tampering.push(...set.check(outcomes));
   if (tampering.length > 0) flags.add("tampered");
   const tests = plan && !(loadError && outcomes.size === 0) ? plan.map((t) => outcomes.get(t.id) ?? { ...t, status: "not run" as const, message: "no result", stub: false, durationMs: 0 }) : [];
   return { tests, loadError, outputTail: tail, processes, flags: [...flags], tampering };

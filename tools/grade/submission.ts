@@ -3,6 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RUN_DIR } from "../core/run/driver";
 import { pool } from "../core/run/pool";
+import { graderCacheDir } from "../instructor/grader/cacheDir";
+import { CONFINE_DIR } from "../instructor/grader/confine";
 import { gradedTestFiles, hiddenRunnable, loadGradingConfig, timeLimits, type GradingConfig } from "./config";
 import { listTests, runExercise } from "./runExercise";
 import { graderNodeModules, permissionSyntax } from "./sandbox";
@@ -36,7 +38,7 @@ const trustedPlans = new Map<string, Promise<{ tests: PlannedTest[]; error?: str
  * Copies a folder's regular files and folders (never symlinks, devices or sockets), within a size budget.
  * @returns false when the budget ran out (the copy is then partial)
  */
-function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: MAX_BYTES }, skip: (rel: string) => boolean = () => false, rel = ""): boolean {
+function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: MAX_BYTES }, skip: (rel: string) => boolean = () => false, rel = "", links: string[] = []): boolean {
   fs.mkdirSync(to, { recursive: true });
   let entries: fs.Dirent[];
   try {
@@ -50,10 +52,12 @@ function copyTree(from: string, to: string, budget = { files: MAX_FILES, bytes: 
     if (skip(inner)) continue;
     const stat = fs.lstatSync(source);
     if (stat.isDirectory()) {
-      if (!copyTree(source, path.join(to, entry.name), budget, skip, inner)) return false;
+      if (!copyTree(source, path.join(to, entry.name), budget, skip, inner, links)) return false;
     } else if (stat.isFile()) {
       if (--budget.files < 0 || (budget.bytes -= stat.size) < 0) return false;
       fs.copyFileSync(source, path.join(to, entry.name));
+    } else if (stat.isSymbolicLink()) {
+      links.push(inner);
     }
   }
   return true;
@@ -79,12 +83,16 @@ function setWritable(dir: string, writable: boolean): void {
  * `tsconfig.json` and `package.json` (copied), and a link to the instructor's `node_modules`. Nothing else of the
  * submission is read.
  */
-export function prepareWorkspace(submission: string, root: string, tsconfig?: string): { dir: string; complete: boolean; transpiled?: string } {
+export function prepareWorkspace(submission: string, root: string, tsconfig?: string): { dir: string; complete: boolean; transpiled?: string; symlinks: string[] } {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "grade-sub-")));
   const src = path.join(submission, "src");
   let complete = true;
-  if (fs.existsSync(src) && fs.lstatSync(src).isDirectory()) complete = copyTree(src, path.join(dir, "src"));
+  // Symlinks are never followed or copied; each one is named in a flag (`symlink:src/…`).
+  const symlinks: string[] = [];
+  const srcStat = fs.lstatSync(src, { throwIfNoEntry: false });
+  if (srcStat?.isDirectory()) complete = copyTree(src, path.join(dir, "src"), undefined, undefined, "", symlinks);
   else fs.mkdirSync(path.join(dir, "src"));
+  if (srcStat?.isSymbolicLink()) symlinks.push("");
   copyTree(path.join(root, "test"), path.join(dir, "test"), { files: Infinity, bytes: Infinity }, (rel) => rel === "fixtures");
   for (const file of ["tsconfig.json", "package.json"]) {
     if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(dir, file));
@@ -109,15 +117,15 @@ export function prepareWorkspace(submission: string, root: string, tsconfig?: st
     }
   }
   setWritable(dir, false);
-  return { dir, complete, transpiled };
+  return { dir, complete, transpiled, symlinks: symlinks.map((link) => path.posix.join("src", ...link.split(path.sep))) };
 }
 
 /** The trusted `.ts` files a test child loads: the instructor's tests (in a workspace's copy), the grader's child and the mocha driver. */
 function trustedFiles(testDir: string): { file: string; cache: boolean }[] {
-  return [testDir, fs.realpathSync(__dirname), fs.realpathSync(RUN_DIR)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
+  return [testDir, fs.realpathSync(__dirname), fs.realpathSync(RUN_DIR), fs.realpathSync(CONFINE_DIR)].flatMap((folder) => typeScriptFilesUnder(folder).map((file) => ({ file, cache: true })));
 }
 
-const transpileCache = (root: string) => path.join(root, "node_modules", ".cache", "grader-js");
+const transpileCache = (root: string) => graderCacheDir(root, "js");
 
 /**
  * Fills the on-disk cache of the trusted files' JavaScript ahead of grading (the cache is keyed by content and file
@@ -149,7 +157,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
   const exercises = selectExercises(config, options.exercises ?? []);
   const deadline = started + (config.timeouts.submissionMs ?? 300_000);
   const tsconfig = path.join(root, "tsconfig.json");
-  const { dir, complete, transpiled } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
+  const { dir, complete, transpiled, symlinks } = prepareWorkspace(path.resolve(options.submission), root, tsconfig);
   const runs: ExerciseOutcomes[] = new Array(exercises.length);
   try {
     const jobs = Math.max(1, options.jobs ?? Math.min(2, os.cpus().length));
@@ -169,7 +177,7 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
         transpiled,
         ...timeLimits(config),
         deadline,
-        sandbox: { read: [dir, __dirname, RUN_DIR, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
+        sandbox: { read: [dir, __dirname, RUN_DIR, CONFINE_DIR, graderNodeModules(), tsconfig], heapMb: config.limits?.heapMb, virtualMb: config.limits?.virtualMb },
       });
       runs[index] = fromGraderRun(exercise.id, run);
     });
@@ -177,7 +185,8 @@ export async function gradeSubmission(options: SubmissionOptions): Promise<Grade
     removeWorkspace(dir);
   }
   // Without a permission model (Node older than 20) the code ran with the grader's rights: say so in the report.
-  const flags = [...(complete ? [] : ["too-large"]), ...(permissionSyntax() === "none" ? ["unsandboxed"] : [])];
+  // A symlink in src/ is never followed or copied: the flag names it (at most ten).
+  const flags = [...(complete ? [] : ["too-large"]), ...(permissionSyntax() === "none" ? ["unsandboxed"] : []), ...symlinks.slice(0, 10).map((link) => `symlink:${link}`)];
   const hiddenRan = hiddenRunnable(root, exercises);
   return scoreOutcomes(config, runs, { submission: options.submission, root, hiddenRan, flags, durationMs: Math.round(monotonicMs() - started) });
 }
