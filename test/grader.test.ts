@@ -50,8 +50,8 @@ async function runGradeCli(argLists: string[][]) {
 }
 
 describe("#6 grader survives bad submissions (fixtures in test/fixtures/grader)", function () {
-  // Ten fixture exercises, some restarted several times, in plain child processes: a minute on an idle 2-core
-  // machine, several under load (npm test runs the integration suites side by side).
+  // Ten fixture exercises, some restarted several times, each process a plain child: over a minute when the
+  // machine is loaded (npm test runs the integration suites side by side).
   this.timeout(240_000);
   let report: GradeReport;
   const test = (name: string): GradedTest => {
