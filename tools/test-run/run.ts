@@ -71,7 +71,7 @@ export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.t
 
 /** Runs test files in parallel plain child processes; resolves with their tests and the details of their failures. */
 async function runElsewhere(root: string, files: string[], args: TestArgs): Promise<{ tests: RanTest[]; details: string }> {
-  const runs = await pool(files.length, os.cpus().length + 1, (i) => runPlain({ root, files: [files[i]], testMs: args.timeoutMs, exerciseMs: 600_000, loadMs: 600_000, grep: args.grep }));
+  const runs = await pool(files.length, os.cpus().length + 1, (i) => runPlain({ root, files: [files[i]], testMs: args.timeoutMs, exerciseMs: 900_000, loadMs: 600_000, testKillMs: 900_000, grep: args.grep }));
   const tests: RanTest[] = [];
   const details: string[] = [];
   runs.forEach((run, i) => {

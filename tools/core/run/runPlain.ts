@@ -20,6 +20,11 @@ export interface PlainOptions {
   exerciseMs: number;
   /** Extra time a test gets before its process is stopped (mocha's own timeout fires first for async code). */
   graceMs?: number;
+  /**
+   * Time a test may run before its process is stopped: `testMs + graceMs` by default; trusted tests that set their
+   * own mocha timeout (`npm test`'s tool tests) get more.
+   */
+  testKillMs?: number;
   /** Time a process may take to load the test files. */
   loadMs?: number;
   /** Time all the tests of one requirement may take together; the rest of that requirement is then not run. */
@@ -107,8 +112,9 @@ export async function runPlain(options: PlainOptions): Promise<ExerciseRun> {
         if (running && requirement && options.requirementMs && (used.get(requirement) ?? 0) + now - running.since > options.requirementMs) {
           exhausted.add(requirement);
           stop(`timed out: ${requirement}'s tests together ran longer than ${options.requirementMs} ms and the process was stopped`, "timeout");
-        } else if (running && now - running.since > options.testMs + graceMs) stop(`timed out: the test ran longer than ${options.testMs} ms (an endless loop?) and its process was stopped`, "timeout");
-        else if (!end.loaded && now - started > loadMs) stop(`timed out: loading the tests took longer than ${loadMs} ms and the process was stopped`);
+        } else if (running && now - running.since > (options.testKillMs ?? options.testMs + graceMs)) {
+          stop(`timed out: the test ran longer than ${options.testKillMs ?? options.testMs} ms (an endless loop?) and its process was stopped`, "timeout");
+        } else if (!end.loaded && now - started > loadMs) stop(`timed out: loading the tests took longer than ${loadMs} ms and the process was stopped`);
         else if (now > deadline) {
           flags.add("timeout");
           stop(`timed out: the exercise ran longer than its time limit (${options.exerciseMs} ms) and its process was stopped`, "timeout");
