@@ -13,6 +13,7 @@ import { exerciseStates, type RanTest } from "../test-run/verdict";
 import { loadGradingConfig, type GradingConfig } from "./config";
 import { formatNextStep, formatProgress } from "./report";
 import { requirementsDone, type ExerciseScore } from "./score";
+import { watchSaves } from "../student/saves";
 
 /**
  * The exercises a changed file belongs to: the one whose sources or tests contain it, or all of them for shared
@@ -167,27 +168,19 @@ async function main(): Promise<void> {
   };
 
   let running = rerun(config.exercises.map((ex) => ex.id), performance.now());
-  let pending = new Set<number>();
-  let timer: NodeJS.Timeout | undefined;
-  let firstChange = 0;
-  for (const dir of ["src", "test"]) {
-    fs.watch(path.join(root, dir), { recursive: true }, (_event, name) => {
-      if (!name) return;
-      for (const id of affectedExercises(config, path.join(dir, name.toString()))) pending.add(id);
-      firstChange ||= performance.now();
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const ids = [...pending].sort();
-        const savedAt = firstChange;
-        pending = new Set();
-        firstChange = 0;
-        if (ids.length > 0) running = running.then(() => rerun(ids, savedAt));
-      }, 50);
-    });
-  }
+  // chokidar watches the folders, so files replaced by a rename, added or deleted are all seen (tools/student/saves.ts).
+  const saves = watchSaves({
+    root,
+    dirs: ["src", "test"],
+    onSaves: ({ files, firstSeenAt }) => {
+      const ids = [...new Set(files.flatMap((file) => affectedExercises(config, file)))].sort((a, b) => a - b);
+      if (ids.length > 0) running = running.then(() => rerun(ids, firstSeenAt));
+    },
+  });
   process.on("exit", () => {
     worker.stop();
     builder?.kill();
+    void saves.close();
   });
   process.on("SIGINT", () => process.exit(0));
   process.on("SIGTERM", () => process.exit(0));
