@@ -62,13 +62,15 @@ class WarmWorker {
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
 
-  constructor(root: string) {
+  /** @param warmFiles - the test files to transpile ahead of a run (every exercise's) */
+  constructor(root: string, warmFiles: string[] = []) {
     const worker = path.join(__dirname, "..", "test-run", "worker.ts");
     const tsconfig = path.join(root, "tsconfig.json");
     this.child = fork(worker, [], {
       cwd: root,
-      execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0" },
+      // warmTranspile.cjs transpiles the exercises' files while the student types: a save then re-transpiles one file.
+      execArgv: ["-r", require.resolve("ts-node/register/transpile-only"), "-r", path.join(__dirname, "..", "student", "warmTranspile.cjs")],
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0", WATCH_WARM_FILES: warmFiles.join(path.delimiter) },
       stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
     this.ready = new Promise((resolve) => {
@@ -152,14 +154,15 @@ async function main(): Promise<void> {
     build = line;
     show();
   });
-  let worker = new WarmWorker(root);
+  const testFiles = config.exercises.flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
+  let worker = new WarmWorker(root, testFiles);
   const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
   let runs = 0;
   const rerun = async (ids: number[], savedAt: number) => {
     const files = config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
     const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
     // The next worker warms up once this run is over, so the two never compete for the CPU.
-    worker = new WarmWorker(root);
+    worker = new WarmWorker(root, testFiles);
     for (const score of scoresOf(config, root, ids, result.tests, result.loadError)) scores.set(score.id, score);
     focus = ids.length === 1 ? ids[0] : focus;
     runs++;

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     }
   });
   const screen = (run: number) =>
-    Promise.race([new Promise<number>((resolve) => waiters.push({ run, resolve })), new Promise<undefined>((resolve) => setTimeout(resolve, MISSED_AFTER_MS))]);
+    Promise.race([new Promise<number>((resolve) => waiters.push({ run, resolve })), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), MISSED_AFTER_MS))]);
   const pause = () => new Promise((resolve) => setTimeout(resolve, pauseMs));
   const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
   const loadBefore = load();
