@@ -15,7 +15,7 @@ notebooks=("$@")
 status=0
 for nb in "${notebooks[@]}"; do
   name="$(basename "$nb")"
-  if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
+  if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=lecture34 \
        --ExecutePreprocessor.timeout=180 --output-dir .nbout "$nb" >".nbout/${name%.ipynb}.log" 2>&1; then
     if grep -q '✘\|⏳' ".nbout/$name"; then
       echo "FAIL $nb: a check cell printed ✘ or an example reached an unwritten stub (⏳):"
