@@ -28,6 +28,11 @@ export const INSTRUCTOR_ONLY = [
   "test/class.test.ts",
   "test/class-e2e.test.ts",
   "test/class-workflow.test.ts",
+  "test/watch.test.ts",
+  "test/doctor.test.ts",
+  "test/notebook-runners.test.ts",
+  "test/class-stubs.test.ts",
+  "tools/instructor/",
 ];
 
 /** Whether a file stays in the instructor's repository. */
