@@ -39,7 +39,7 @@ export function parseArgs(argv: string[], exerciseIds: number[]): { exercises: n
  * run every notebook several times, about 30 CPU-seconds together, so `npm test` leaves them to a script of their
  * own (`--integration`) to keep its feedback under 10 s. A student's repository has neither file.
  */
-export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts"];
+export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts", "test/notebook-runners.test.ts"];
 
 async function main(): Promise<void> {
   const root = process.cwd();
