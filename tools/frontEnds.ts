@@ -16,7 +16,7 @@ export const KERNEL_DISPLAY_NAME = "TypeScript (tslab, lecture 34)";
 /** Runs a command and returns its trimmed stdout, or `undefined` when it is missing or fails. */
 export function run(cmd: string, args: string[]): string | undefined {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 20000 }).trim();
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60000 }).trim();
   } catch {
     return undefined;
   }

@@ -62,7 +62,7 @@ class WarmWorker {
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
 
-  /** @param warmFiles - the test files to transpile ahead of a run (every exercise's) */
+  /** @param warmFiles - the files and folders to transpile ahead of a run (what every exercise's tests load) */
   constructor(root: string, warmFiles: string[] = []) {
     const worker = path.join(__dirname, "..", "test-run", "worker.ts");
     const tsconfig = path.join(root, "tsconfig.json");
@@ -154,7 +154,8 @@ async function main(): Promise<void> {
     build = line;
     show();
   });
-  const testFiles = config.exercises.flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
+  // What the exercises' tests load: their files, their sources, the shared code and the test helpers.
+  const testFiles = [...config.exercises.flatMap((ex) => [...ex.tests, ...ex.sources]), "src/shared", "test/helpers"].map((f) => path.join(root, f));
   let worker = new WarmWorker(root, testFiles);
   const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
   let runs = 0;

@@ -98,8 +98,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 async function runNotebook(page: Page, url: string, file: string, rebuild?: string): Promise<NotebookResult> {
   const started = Date.now();
   const name = file.replace(/\.ipynb$/, "");
-  await page.goto(url.replace("%s", encodeURIComponent(file)), { waitUntil: "networkidle2", timeout: 60_000 });
-  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() === true, { timeout: 60_000, polling: 250 });
+  await page.goto(url.replace("%s", encodeURIComponent(file)), { waitUntil: "networkidle2", timeout: CELL_TIMEOUT_MS });
+  await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() === true, { timeout: CELL_TIMEOUT_MS, polling: 250 });
   await page.evaluate(() => window.Jupyter.notebook.execute_all_cells());
   await settle(page);
   const first = await judge(page);

@@ -25,7 +25,7 @@ const TSLAB_VERSION = "1.0.22";
 /** Runs a command; its trimmed stdout, or `undefined` when it is missing or fails. */
 function run(/** @type {string} */ cmd, /** @type {string[]} */ args) {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 20000 }).trim();
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60000 }).trim();
   } catch {
     return undefined;
   }

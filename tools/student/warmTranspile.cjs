@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * Preloaded into watch mode's warm test worker after ts-node (`-r ts-node/register/transpile-only -r
- * tools/student/warmTranspile.cjs`): while the student types, it transpiles every file the exercises' tests load
- * (src/, test/helpers/, the files in WATCH_WARM_FILES) and keeps the output, so after a save only the saved file
- * is transpiled again. ts-node's own compile step is remembered per file and reused only for the very same source
+ * tools/student/warmTranspile.cjs`): while the student types, it transpiles the files the exercises' tests load
+ * (the files and folders in WATCH_WARM_FILES, else src/ and test/helpers/) and keeps the output, so after a save
+ * only the saved file is transpiled again. ts-node's own compile step is remembered per file and reused only for the very same source
  * text, so a changed file is never served stale; stack traces keep their source maps (ts-node records them).
  */
 const fs = require("node:fs");
@@ -42,11 +42,10 @@ if (service) {
     return output;
   };
   const root = process.cwd();
-  const files = [
-    ...(process.env.WATCH_WARM_FILES ?? "").split(path.delimiter).filter(Boolean),
-    ...tsFilesUnder(path.join(root, "test", "helpers")),
-    ...tsFilesUnder(path.join(root, "src")),
-  ];
+  const named = (process.env.WATCH_WARM_FILES ?? "").split(path.delimiter).filter(Boolean);
+  const files = (named.length > 0 ? named : [path.join(root, "src"), path.join(root, "test", "helpers")]).flatMap((p) =>
+    p.endsWith(".ts") ? [path.resolve(root, p)] : tsFilesUnder(path.resolve(root, p)),
+  );
   // One file per turn of the event loop, so a request that comes meanwhile is not kept waiting for all of them.
   const next = () => {
     const file = files.shift();
