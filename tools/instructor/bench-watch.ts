@@ -8,7 +8,8 @@
  *
  * DIR (the project root by default) may be a fresh release with its own node_modules. The saved file gets a
  * trailing comment per save and is put back at the end. A save whose screen does not come within 60 s counts as
- * missed (generous: on a shared machine the load can be high).
+ * missed (generous: on a shared machine the load can be high). Before each save it waits until the next worker is
+ * warm and idle, as it is after a few seconds of typing.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -51,6 +52,19 @@ function workerOf(pid: number): number | undefined {
   });
 }
 
+/** Waits until the next worker is up and idle (its CPU time still for 0.5 s): warm, as after a student's typing. */
+async function workerIdle(pid: number): Promise<void> {
+  let last = -1;
+  let still = 0;
+  for (let waited = 0; waited < 60_000 && still < 5; waited += 100) {
+    const worker = workerOf(pid);
+    const cpu = cpuSeconds(worker);
+    still = worker !== undefined && cpu === last ? still + 1 : 0;
+    last = cpu;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
@@ -90,6 +104,7 @@ async function main(): Promise<void> {
     let missed = 0;
     for (let i = 1; i <= saves; i++) {
       await pause();
+      await workerIdle(watch.pid!);
       const tree = [watch.pid!, ...childrenOf(watch.pid!)];
       const cpuBefore = tree.reduce((s, pid) => s + cpuSeconds(pid), 0);
       const text = `${original}// bench save ${i}\n`;
