@@ -1,5 +1,5 @@
 import { expect } from "./helpers/expect";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -9,7 +9,7 @@ import * as ts from "typescript";
 import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example, reloadLibrary } from "../src/notebook";
 import { buildProblems } from "../src/notebook/buildCheck";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, kernelSpec } from "../tools/frontEnds";
 import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
 
 // Plain JavaScript (git runs it as a filter), loaded as CommonJS.
@@ -422,14 +422,14 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     expect(strip(saved)).to.equal(stored);
   });
 
-  /** A throwaway clone-like repository with the filter, the index refresher and the first notebook committed. */
+  /** A throwaway clone-like repository with the filter and the first notebook committed. */
   function gitRepo(): { dir: string; file: string; git(...args: string[]): string; runAndSave(run?: number): void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
     fs.mkdirSync(path.join(dir, "tools"));
     fs.mkdirSync(path.join(dir, "notebooks"));
     fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
-    for (const tool of ["nbstrip.cjs", "nbindex.cjs", "kernelPreload.cjs"]) fs.copyFileSync(path.join(ROOT, "tools", tool), path.join(dir, "tools", tool));
+    fs.copyFileSync(path.join(ROOT, "tools", "nbstrip.cjs"), path.join(dir, "tools", "nbstrip.cjs"));
     const file = path.join(dir, "notebooks", notebooks[0]);
     fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
     git("init", "-q");
@@ -445,92 +445,28 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     return { dir, file, git, runAndSave };
   }
 
-  it("#13 in a git repository, a run and saved notebook has no diff, and the index refresh makes git status clean", () => {
+  it("#21 in a git repository, a run and saved notebook has an empty git diff; git status lists it until git add, which stages nothing", () => {
     const { dir, file, git, runAndSave } = gitRepo();
     try {
       runAndSave();
       expect(git("diff", "--stat")).to.equal("");
-      // git trusts the changed size before it runs the filter: this is what the refresh is for.
+      // git trusts the changed size before it runs the filter: the README says so, and that `git add` clears it.
       expect(git("status", "--porcelain")).to.equal(` M notebooks/${notebooks[0]}\n`);
-      execFileSync(process.execPath, ["tools/nbindex.cjs"], { cwd: dir });
+      git("add", "--", file);
+      expect(git("diff", "--cached", "--stat"), "what git add staged").to.equal("");
       expect(git("status", "--porcelain")).to.equal("");
-      expect(git("diff", "--stat")).to.equal("");
-      // A real edit stays visible after a refresh, and a staged one stays staged.
+      // A real edit shows in git diff.
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("# Exercise 1", "# Exercise One"));
-      execFileSync(process.execPath, ["tools/nbindex.cjs", `notebooks/${notebooks[0]}`], { cwd: dir });
-      expect(git("status", "--porcelain")).to.equal(` M notebooks/${notebooks[0]}\n`);
-      expect(git("diff")).to.include("+    \"# Exercise One");
-      git("add", "-A");
-      runAndSave();
-      execFileSync(process.execPath, ["tools/nbindex.cjs"], { cwd: dir });
-      expect(git("status", "--porcelain")).to.equal(`M  notebooks/${notebooks[0]}\n`);
+      expect(git("diff")).to.include('+    "# Exercise One');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("#13 the index refresh never changes what git would commit: busy lock, intent-to-add, assume-unchanged", () => {
-    const { dir, file, git, runAndSave } = gitRepo();
-    const nbindex = (...args: string[]) => spawnSync(process.execPath, ["tools/nbindex.cjs", ...args], { cwd: dir, encoding: "utf8" });
-    try {
-      runAndSave();
-      // Another git command holds the lock: the refresh gives up and touches nothing.
-      const index = fs.readFileSync(path.join(dir, ".git", "index"));
-      fs.writeFileSync(path.join(dir, ".git", "index.lock"), "");
-      const busy = nbindex();
-      expect(busy.status, busy.stdout + busy.stderr).to.equal(1);
-      expect(busy.stderr).to.include("another git command is using the index");
-      expect(fs.readFileSync(path.join(dir, ".git", "index")).equals(index), "the index after a busy refresh").to.equal(true);
-      expect(fs.existsSync(path.join(dir, ".git", "index.lock")), "the other command's lock").to.equal(true);
-      fs.rmSync(path.join(dir, ".git", "index.lock"));
-      // A notebook added with intent to add stays that way; an assume-unchanged one keeps its flag.
-      const added = path.join(dir, "notebooks", "new one é.ipynb");
-      fs.copyFileSync(file, added);
-      git("add", "-N", "--", added);
-      git("update-index", "--assume-unchanged", "--", file);
-      const tree = git("write-tree");
-      expect(nbindex().status).to.equal(0);
-      expect(git("write-tree"), "what a commit would record").to.equal(tree);
-      expect(git("ls-files", "-v", "--", file)).to.match(/^h /);
-      expect(git("status", "--porcelain", "--", added)).to.match(/^ A /);
-      expect(fs.existsSync(path.join(dir, ".git", "index.lock")), "no lock left behind").to.equal(false);
-      // A notebook git stores without the nbstrip filter is none of its business.
-      fs.appendFileSync(path.join(dir, ".gitattributes"), "notebooks/raw.ipynb -filter\n");
-      const raw = path.join(dir, "notebooks", "raw.ipynb");
-      fs.writeFileSync(raw, "{}\n");
-      git("add", "--", raw, ".gitattributes");
-      fs.writeFileSync(raw, '{"x": 1}\n');
-      expect(nbindex("notebooks/raw.ipynb").stdout).to.equal("no tracked notebook to refresh\n");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("#13 a kernel started with tools/kernelPreload.cjs (any checkout's) keeps its folder's git status clean after each save, and after one made before it started", async () => {
-    const { dir, git, runAndSave } = gitRepo();
-    runAndSave(7); // saved while no kernel ran: the kernel refreshes it when it starts
-    expect(git("status", "--porcelain"), "before the kernel starts").not.to.equal("");
-    // The kernel runs in the notebook's folder, as front ends start it, from another checkout's registration.
-    const other = gitRepo();
-    const kernel = spawn(process.execPath, ["--require", path.join(other.dir, "tools", "kernelPreload.cjs"), "-e", "setTimeout(() => {}, 20000)"], { cwd: path.join(dir, "notebooks"), stdio: "pipe" });
-    let output = "";
-    kernel.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    kernel.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      for (let save = 0; save <= 3; save++) {
-        if (save > 0) runAndSave(save);
-        let status = git("status", "--porcelain");
-        for (let waited = 0; status !== "" && waited < 8000; waited += 100) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          status = git("status", "--porcelain");
-        }
-        expect(status, `git status after save ${save}`).to.equal("");
-      }
-      expect(output, "the kernel's own output").to.equal("");
-    } finally {
-      kernel.kill();
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(other.dir, { recursive: true, force: true });
-    }
+  it("#21 the kernel runs the pinned tslab and nothing else of the checkout (no preload, no git index writes)", () => {
+    const spec = kernelSpec("/some/copy");
+    expect(spec.argv).to.deep.equal([process.execPath, path.join("/some/copy", "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+    expect(KERNEL_NAME).to.equal("lecture34");
+    expect(fs.existsSync(path.join(ROOT, "tools", "nbindex.cjs")), "tools/nbindex.cjs").to.equal(false);
   });
 });

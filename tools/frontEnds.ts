@@ -6,29 +6,30 @@ import * as path from "node:path";
 /** The project folder. */
 export const ROOT = path.resolve(__dirname, "..");
 
-/** The name the notebooks ask for, and what front ends show in their kernel picker. */
-export const KERNEL_NAME = "tslab";
+/**
+ * The name the notebooks ask for, and what front ends show in their kernel picker: the project's own, so another
+ * tslab course's `tslab` kernel on the same machine neither takes this one over nor is taken over by it.
+ */
+export const KERNEL_NAME = "lecture34";
 export const KERNEL_DISPLAY_NAME = "TypeScript (tslab, lecture 34)";
 
 /** Runs a command and returns its trimmed stdout, or `undefined` when it is missing or fails. */
 export function run(cmd: string, args: string[]): string | undefined {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 20000 }).trim();
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60000 }).trim();
   } catch {
     return undefined;
   }
 }
 
 /**
- * The kernel.json that starts this checkout's pinned tslab with this Node, with tools/kernelPreload.cjs loaded
- * first (it keeps `git status` clean after a notebook is saved with outputs).
+ * The kernel.json that starts this checkout's pinned tslab with this Node. It carries nothing else of the
+ * checkout: the notebooks import ../dist from their own folder, so one registration serves every copy.
  */
 export function kernelSpec(root: string = ROOT): { argv: string[]; display_name: string; language: string } {
   return {
     argv: [
       process.execPath,
-      "--require",
-      path.join(root, "tools", "kernelPreload.cjs"),
       path.join(root, "node_modules", "tslab", "bin", "tslab"),
       "kernel",
       "--config-path",
@@ -87,7 +88,7 @@ export function frontEnds(): FrontEnd[] {
   ];
 }
 
-/** The kernel registered under `tslab` in the user's data folder, if any. */
+/** The kernel registered under {@link KERNEL_NAME} in the user's data folder, if any. */
 export function registeredKernel(dataDir: string = userDataDir()): { file: string; spec: { argv: string[]; display_name: string } } | undefined {
   const file = path.join(dataDir, "kernels", KERNEL_NAME, "kernel.json");
   try {

@@ -9,10 +9,10 @@ use_project_jupyter() {
   export JUPYTER_PLATFORM_DIRS=1
 }
 
-# Writes the kernelspec `npm run kernel` registers (tools/frontEnds.ts), named "tslab" (the name the notebooks ask
-# for), into $1/kernels/tslab.
+# Writes the kernelspec `npm run kernel` registers (tools/frontEnds.ts), named "lecture34" (the name the notebooks
+# ask for), into $1/kernels/lecture34.
 write_kernelspec() {
-  local dir="$1/kernels/tslab"
+  local dir="$1/kernels/lecture34"
   mkdir -p "$dir"
   (cd "$ROOT" && node -r ts-node/register/transpile-only -e \
     'process.stdout.write(JSON.stringify(require("./tools/frontEnds").kernelSpec(), null, 2))') > "$dir/kernel.json"

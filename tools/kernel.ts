@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { frontEnds, KERNEL_DISPLAY_NAME, KERNEL_NAME, kernelSpec, ROOT, userDataDir } from "./frontEnds";
 
 /**
- * `npm run kernel`: registers this checkout's pinned tslab as the user's "tslab" Jupyter kernel (the only command
+ * `npm run kernel`: registers this checkout's pinned tslab as the user's "lecture34" Jupyter kernel (the only command
  * that writes outside the project), then says how to open the notebooks with the front ends installed here.
  */
 function main(): void {

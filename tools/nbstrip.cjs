@@ -15,7 +15,7 @@ const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 
 /** The kernel `npm run kernel` registers, as front ends write it into a notebook. */
-const KERNELSPEC = { display_name: "TypeScript (tslab, lecture 34)", language: "typescript", name: "tslab" };
+const KERNELSPEC = { display_name: "TypeScript (tslab, lecture 34)", language: "typescript", name: "lecture34" };
 /** What the tslab kernel reports about its language, as front ends write it into a notebook. */
 const LANGUAGE_INFO = {
   codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },

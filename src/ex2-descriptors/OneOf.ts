@@ -30,3 +30,4 @@ export class OneOf<const V extends readonly unknown[]> extends Descriptor<V[numb
     // END SOLUTION
   }
 }
+// bench save 2

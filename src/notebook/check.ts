@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
-import { stubsReached } from "../shared/NotImplementedError";
+import { stubsReached, stubsUnwritten } from "../shared/NotImplementedError";
 import { LIBRARY_DIR, libraryState } from "./libraryState";
 import { isNotImplemented, PENDING } from "./pending";
 import { staleHint } from "./staleness";
@@ -63,7 +63,9 @@ export function check(title: string, fn: () => unknown, log: Logger = defaultLog
   };
   const fail = (error: unknown): void => {
     const during = takeStubsReached();
-    const stub = isNotImplemented(error) ? error.message : (during[0] ?? above[0]);
+    // A class-level stub of this requirement or of one it builds on (a `static {}` block calling notWritten).
+    const unwritten = mine.map((r) => stubsUnwritten().get(r)).find((m) => m !== undefined);
+    const stub = isNotImplemented(error) ? error.message : (during[0] ?? above[0] ?? unwritten);
     if (stub !== undefined) {
       log(withHint(`${PENDING} ${title}\n    waits for a stub not written yet: ${stub}`, true));
       return;

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { defaultLog, type Logger } from "../shared/Logger";
-import { stubsReached } from "../shared/NotImplementedError";
+import { stubsReached, stubsUnwritten } from "../shared/NotImplementedError";
 import { clockTime, LIBRARY_DIR, libraryState, newestBuild, notebookNames } from "./libraryState";
 import { buildProblems } from "./buildCheck";
 import { watchStaleNames } from "./staleness";
@@ -33,6 +33,7 @@ export function reloadLibrary(log: Logger = defaultLog, libraryDir: string = LIB
   for (const problem of buildProblems(libraryDir)) log(`⚠ ${problem.text}: ${problem.advice}.`);
   if (loaded !== undefined && built <= loaded) return "unchanged";
   stubsReached().splice(0); // stubs of the old build are no reason for a check of the new one to wait
+  stubsUnwritten().clear(); // the new build's class-level stubs record themselves again as it loads
   forget(libraryDir);
   state.loadedBuild.set(libraryDir, built);
   if (loaded === undefined) return "loaded";

@@ -16,6 +16,7 @@ import type { ExerciseResult, GradeResult } from "../core/result";
 import { fromRanTests } from "../core/score/adapt";
 import { requirementDone, scoreOutcomes } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "./config";
+import { watchSaves } from "../student/saves";
 
 /**
  * The exercises a changed file belongs to: the one whose sources or tests contain it, or all of them for shared
@@ -73,13 +74,15 @@ class WarmWorker {
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
 
-  constructor(root: string) {
+  /** @param warmFiles - the files and folders to transpile ahead of a run (what every exercise's tests load) */
+  constructor(root: string, warmFiles: string[] = []) {
     const worker = path.join(__dirname, "..", "test-run", "worker.ts");
     const tsconfig = path.join(root, "tsconfig.json");
     this.child = fork(worker, [], {
       cwd: root,
-      execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0" },
+      // warmTranspile.cjs transpiles the exercises' files while the student types: a save then re-transpiles one file.
+      execArgv: ["-r", require.resolve("ts-node/register/transpile-only"), "-r", path.join(__dirname, "..", "student", "warmTranspile.cjs")],
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0", WATCH_WARM_FILES: warmFiles.join(path.delimiter) },
       stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
     this.ready = new Promise((resolve) => {
@@ -164,14 +167,16 @@ async function main(): Promise<void> {
     build = line;
     show();
   });
-  let worker = new WarmWorker(root);
+  // What the exercises' tests load: their files, their sources, the shared code and the test helpers.
+  const testFiles = [...config.exercises.flatMap((ex) => [...ex.tests, ...ex.sources]), "src/shared", "test/helpers"].map((f) => path.join(root, f));
+  let worker = new WarmWorker(root, testFiles);
   const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
   let runs = 0;
   const rerun = async (ids: number[], savedAt: number) => {
     const files = config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
     const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
     // The next worker warms up once this run is over, so the two never compete for the CPU.
-    worker = new WarmWorker(root);
+    worker = new WarmWorker(root, testFiles);
     const scored = scoresOf(config, root, ids, result.tests, result.loadError);
     for (const id of ids) scores.set(id, scored);
     focus = ids.length === 1 ? ids[0] : focus;
@@ -181,27 +186,19 @@ async function main(): Promise<void> {
   };
 
   let running = rerun(config.exercises.map((ex) => ex.id), performance.now());
-  let pending = new Set<number>();
-  let timer: NodeJS.Timeout | undefined;
-  let firstChange = 0;
-  for (const dir of ["src", "test"]) {
-    fs.watch(path.join(root, dir), { recursive: true }, (_event, name) => {
-      if (!name) return;
-      for (const id of affectedExercises(config, path.join(dir, name.toString()))) pending.add(id);
-      firstChange ||= performance.now();
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const ids = [...pending].sort();
-        const savedAt = firstChange;
-        pending = new Set();
-        firstChange = 0;
-        if (ids.length > 0) running = running.then(() => rerun(ids, savedAt));
-      }, 50);
-    });
-  }
+  // chokidar watches the folders, so files replaced by a rename, added or deleted are all seen (tools/student/saves.ts).
+  const saves = watchSaves({
+    root,
+    dirs: ["src", "test"],
+    onSaves: ({ files, firstSeenAt }) => {
+      const ids = [...new Set(files.flatMap((file) => affectedExercises(config, file)))].sort((a, b) => a - b);
+      if (ids.length > 0) running = running.then(() => rerun(ids, firstSeenAt));
+    },
+  });
   process.on("exit", () => {
     worker.stop();
     builder?.kill();
+    void saves.close();
   });
   process.on("SIGINT", () => process.exit(0));
   process.on("SIGTERM", () => process.exit(0));

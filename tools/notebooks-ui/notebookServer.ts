@@ -17,18 +17,18 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts `jupyter notebook` on the project with a throwaway Jupyter folder holding the tslab kernel, on
+ * Starts `jupyter notebook` on the project (or `root`) with a throwaway Jupyter folder holding the tslab kernel, on
  * a free port with a random token; resolves once it listens.
  * @returns the server process, the URL of a notebook (`%s` for its file name), its log and its Jupyter folder
  */
-export async function startNotebookServer(): Promise<{ server: ChildProcess; url: string; log: string[]; dir: string }> {
+export async function startNotebookServer(root: string = ROOT): Promise<{ server: ChildProcess; url: string; log: string[]; dir: string }> {
   const jupyterDir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-jupyter-"));
   const kernelDir = path.join(jupyterDir, "data", "kernels", KERNEL_NAME);
   fs.mkdirSync(kernelDir, { recursive: true });
-  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec()));
+  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(root)));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  const args = ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${ROOT}`];
+  const args = ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`];
   if (process.getuid?.() === 0) args.push("--allow-root");
   const env = {
     ...process.env,

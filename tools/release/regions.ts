@@ -117,7 +117,8 @@ export function stubRegions(text: string, fileName: string, options: StubOptions
     i = next - 1;
   }
   let result = out.join("\n");
-  if (regions.some((r) => !r.explicitStub) && !/\bNotImplementedError\b/.test(text.replace(/\/\/.*$/gm, ""))) {
+  // Named in code (not in a comment, nor only in a module path such as "../shared/NotImplementedError").
+  if (regions.some((r) => !r.explicitStub) && !/\bNotImplementedError\b/.test(text.replace(/\/\/.*$/gm, "").replace(/(["'])[^"'\n]*\1/g, ""))) {
     result = addImport(result, fileName);
   }
   return { text: result, regions };

@@ -80,14 +80,37 @@ function stubsReached(): string[] {
   return ((globalThis as { [STUBS_REACHED]?: string[] })[STUBS_REACHED] ??= []);
 }
 
+/** Where src/shared/NotImplementedError.ts records the class-level stubs in the loaded code, by requirement. */
+const STUBS_UNWRITTEN = Symbol.for("lecture34.stubsUnwritten");
+
+let prerequisites: Record<string, string[]> | undefined;
+
+/** The class-level stub (a `static {}` block calling `notWritten`) of a test's requirement or of one it builds on. */
+function unwrittenStub(title: string): string | undefined {
+  const unwritten = (globalThis as { [STUBS_UNWRITTEN]?: Map<string, string> })[STUBS_UNWRITTEN];
+  const requirement = /^R\d+\.\d+(?=\s|$)/.exec(title)?.[0];
+  if (!unwritten?.size || requirement === undefined) return undefined;
+  if (prerequisites === undefined) {
+    try {
+      prerequisites = (JSON.parse(fs.readFileSync(path.resolve("grading.json"), "utf8")) as { prerequisites?: Record<string, string[]> }).prerequisites ?? {};
+    } catch {
+      prerequisites = {};
+    }
+  }
+  return [requirement, ...(prerequisites[requirement] ?? [])].map((r) => unwritten.get(r)).find((m) => m !== undefined);
+}
+
 /**
- * A failure of a test that reached a stub and caught its error (e.g. to check a state afterwards) is a stub failure
- * too: returns an error that names the stub, with the test's own failure as its cause.
+ * A failure of a test that reached a stub and caught its error (e.g. to check a state afterwards), or of a test
+ * whose requirement (or one it builds on) is still a class-level stub, is a stub failure too: returns an error
+ * that names the stub, with the test's own failure as its cause.
  */
-function caughtStub(error: unknown): Error | undefined {
+function caughtStub(error: unknown, title: string): Error | undefined {
+  if (isStubError(error)) return undefined;
   const [first] = stubsReached();
-  if (first === undefined || isStubError(error)) return undefined;
-  const stub = new Error(`${first} — the test caught it, then failed: ${firstLine(error)}`, { cause: error });
+  const unwritten = first === undefined ? unwrittenStub(title) : undefined;
+  if (first === undefined && unwritten === undefined) return undefined;
+  const stub = new Error(first !== undefined ? `${first} — the test caught it, then failed: ${firstLine(error)}` : `${unwritten} — the test failed: ${firstLine(error)}`, { cause: error });
   stub.name = "NotImplementedError";
   return stub;
 }
@@ -151,7 +174,7 @@ class VerdictReporter extends Base {
     });
     runner.on(EVENT_TEST_BEGIN, () => stubsReached().splice(0));
     runner.on(EVENT_TEST_FAIL, (runnable: TestLike, thrown: unknown) => {
-      const error = caughtStub(thrown) ?? thrown;
+      const error = caughtStub(thrown, runnable.type === "hook" ? "" : runnable.title) ?? thrown;
       const stub = isStubError(error);
       if (stub) this.stubFailures++;
       else this.details.push({ test: runnable, error });

@@ -67,7 +67,7 @@ export function parseArgs(argv: string[], exerciseIds: number[]): TestArgs {
  * run every notebook several times, about 30 CPU-seconds together, so `npm test` leaves them to a script of their
  * own (`--integration`) to keep its feedback under 10 s. A student's repository has neither file.
  */
-export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts", "test/load-errors.test.ts"];
+export const INTEGRATION_SUITES = ["test/grader.test.ts", "test/notebooks.test.ts", "test/load-errors.test.ts", "test/notebook-runners.test.ts"];
 
 /** Runs test files in parallel plain child processes; resolves with their tests and the details of their failures. */
 async function runElsewhere(root: string, files: string[], args: TestArgs): Promise<{ tests: RanTest[]; details: string }> {

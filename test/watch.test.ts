@@ -1,0 +1,66 @@
+import { expect } from "./helpers/expect";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { watchSaves, type SaveBatch, type SaveWatcher } from "../tools/student/saves";
+
+/**
+ * Real file system events in a temporary folder; each step awaits the burst of saves it causes (the watcher's own
+ * 50 ms quiet period ends a burst), never a timer of its own.
+ */
+describe("#21 watch mode sees every save", () => {
+  let root: string;
+  let watcher: SaveWatcher;
+  let batches: SaveBatch[];
+  let waiting: ((batch: SaveBatch) => void) | undefined;
+  const nextBatch = () => new Promise<SaveBatch>((resolve) => (waiting = resolve));
+  const file = (name: string) => path.join(root, "src", "ex1", name);
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-watch-"));
+    fs.mkdirSync(path.join(root, "src", "ex1"), { recursive: true });
+    fs.mkdirSync(path.join(root, "test"));
+    fs.writeFileSync(file("a.ts"), "export const a = 1;\n");
+    batches = [];
+    watcher = watchSaves({
+      root,
+      dirs: ["src", "test"],
+      onSaves: (batch) => {
+        batches.push(batch);
+        const resolve = waiting;
+        waiting = undefined;
+        resolve?.(batch);
+      },
+    });
+    await watcher.ready;
+  });
+
+  afterEach(async () => {
+    await watcher.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("#21 a file replaced by a rename (mv, git checkout, sed -i, atomic save) and then saved again gives two runs", async () => {
+    let seen = nextBatch();
+    fs.writeFileSync(file(".a.ts.tmp"), "export const a = 2;\n");
+    fs.renameSync(file(".a.ts.tmp"), file("a.ts"));
+    expect((await seen).files).to.include("src/ex1/a.ts");
+    seen = nextBatch();
+    fs.writeFileSync(file("a.ts"), "export const a = 3;\n");
+    expect((await seen).files).to.deep.equal(["src/ex1/a.ts"]);
+    expect(batches.filter((b) => b.files.includes("src/ex1/a.ts"))).to.have.length(2);
+  });
+
+  it("#21 new and deleted files, in new folders too, are saves of their own", async () => {
+    let seen = nextBatch();
+    fs.mkdirSync(path.join(root, "src", "ex1", "deep"));
+    fs.writeFileSync(file("deep/b.ts"), "export const b = 1;\n");
+    expect((await seen).files).to.include("src/ex1/deep/b.ts");
+    seen = nextBatch();
+    fs.writeFileSync(file("deep/b.ts"), "export const b = 2;\n");
+    expect((await seen).files).to.deep.equal(["src/ex1/deep/b.ts"]);
+    seen = nextBatch();
+    fs.unlinkSync(file("a.ts"));
+    expect((await seen).files).to.deep.equal(["src/ex1/a.ts"]);
+  });
+});
