@@ -29,11 +29,8 @@ export const STUDENT_FILES: readonly string[] = [
   "tools/grade/watch.ts",
   "tools/grade/config.ts",
   "tools/grade/clock.ts",
-  "tools/doctor.ts",
   "tools/kernel.ts",
   "tools/frontEnds.ts",
-  "tools/kernelPreload.cjs",
-  "tools/nbindex.cjs",
   "tools/nbstrip.cjs",
   "tools/prepare.cjs",
   "tools/run-notebooks.sh",
@@ -66,7 +63,7 @@ export const INSTRUCTOR_BRANCHES: Readonly<Record<string, string>> = {
 };
 
 /** Patterns that may match no tracked file yet: folders of the target layout the lead fills by moving files. */
-export const AWAITED_PATTERNS: readonly string[] = ["tools/student/"];
+export const AWAITED_PATTERNS: readonly string[] = [];
 
 /** The npm scripts the student's package.json keeps (the commands the README and docs/ give the student). */
 export const STUDENT_SCRIPTS: readonly string[] = ["prepare", "build", "build:watch", "start", "test", "typecheck", "notebooks", "kernel", "doctor", "grade", "watch"];
@@ -81,6 +78,7 @@ export const STUDENT_DEV_DEPENDENCIES: readonly string[] = [
   "@types/node",
   "@types/sinon",
   "chai",
+  "chokidar",
   "fast-check",
   "mocha",
   "sinon",
