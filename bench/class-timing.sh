@@ -15,7 +15,7 @@ for which in base new; do
 done
 (cd "$work/base" && node -r ts-node/register/transpile-only -e '
   const fs = require("fs"), path = require("path");
-  require("./tools/release/release.ts").release(process.cwd(), process.argv[1] + "/release");
+  require("./tools/instructor/release/release.ts").release(process.cwd(), process.argv[1] + "/release");
   for (let i = 1; i <= 30; i++) {
     const dir = `${process.argv[1]}/class/s${String(i).padStart(2, "0")}`;
     fs.cpSync(process.argv[1] + "/release", dir, { recursive: true });
@@ -23,7 +23,7 @@ done
   }' "$work")
 echo "start $(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version)"
 for which in base new; do
-  (cd "$work/$which" && /usr/bin/time -f "$which: wall %e s, user %U s, sys %S s" node -r ts-node/register/transpile-only tools/grade/grade.ts \
+  (cd "$work/$which" && /usr/bin/time -f "$which: wall %e s, user %U s, sys %S s" node -r ts-node/register/transpile-only tools/core/grade.ts \
     --class "$work/class" --out "$work/grades-$which" --force --jobs 2 > "$work/log-$which.txt" 2>&1) 2>> "$work/times.txt" &
 done
 wait

@@ -43,7 +43,7 @@ suite("#19 autograder packages, run locally as their platforms run them", functi
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "autograder-packages-"));
     release = path.join(work, "release");
-    const { release: makeRelease } = require("../tools/release/release") as typeof import("../tools/release/release");
+    const { release: makeRelease } = require("../tools/instructor/release/release") as typeof import("../tools/instructor/release/release");
     makeRelease(ROOT, release);
     run("node", ["-r", "ts-node/register/transpile-only", "tools/instructor/autograder/autograder.ts", "gradescope", path.join(work, "ag.zip")], ROOT);
     unzip(path.join(work, "ag.zip"), path.join(gradescope(), "source"));
@@ -70,7 +70,7 @@ suite("#19 autograder packages, run locally as their platforms run them", functi
 
   it("#19 gradescope: the package holds setup.sh, run_autograder and src/ stubs, never a solution", () => {
     const source = path.join(gradescope(), "source");
-    for (const file of ["setup.sh", "run_autograder", "grading.json", "package-lock.json", "tools/grade/grade.ts"]) expect(fs.existsSync(path.join(source, file)), file).to.equal(true);
+    for (const file of ["setup.sh", "run_autograder", "grading.json", "package-lock.json", "tools/core/grade.ts"]) expect(fs.existsSync(path.join(source, file)), file).to.equal(true);
     expect(fs.statSync(path.join(source, "run_autograder")).mode & 0o111).to.not.equal(0);
     const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     for (const file of walk(path.join(source, "src"))) expect(fs.readFileSync(file, "utf8"), file).to.not.include("BEGIN SOLUTION");

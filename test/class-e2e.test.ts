@@ -11,7 +11,7 @@ import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
 const named = process.argv.some((arg) => arg.endsWith("class-e2e.test.ts"));
-const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "release", "release.ts"));
+const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "instructor", "release", "release.ts"));
 
 /** Rewrites the first solution region of `requirement` in a solved file. */
 function editRegion(file: string, requirement: string, edit: (body: string) => string): void {
@@ -35,7 +35,7 @@ const SYNTAX_ERROR = { exercise: 3, file: "src/ex3-metrics/percentile.ts", text:
 
 /** Builds the six submissions in `classDir` from a fresh release of this repository. */
 function buildClass(classDir: string): void {
-  const { release } = require("../tools/release/release") as typeof import("../tools/release/release");
+  const { release } = require("../tools/instructor/release/release") as typeof import("../tools/instructor/release/release");
   const base = path.join(classDir, "..", "release");
   release(ROOT, base);
   const submission = (name: string, solved: string[]) => {
@@ -60,7 +60,7 @@ function buildClass(classDir: string): void {
   let seconds = 0;
   const gradeClass = () =>
     new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "grade", "grade.ts"), "--class", classDir, "--out", outDir], { cwd: ROOT, maxBuffer: 16 << 20 }, (error, out, err) =>
+      execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "core", "grade.ts"), "--class", classDir, "--out", outDir], { cwd: ROOT, maxBuffer: 16 << 20 }, (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(`${out}${err}`),
       ),
     );
@@ -81,7 +81,7 @@ function buildClass(classDir: string): void {
   });
 
   it("#12 the gradebook gives 0, Exercise 1's points, all, all but Exercise 3, all but the looping and the wrong requirement", () => {
-    const { loadGradingConfig } = require("../tools/grade/config") as typeof import("../tools/grade/config");
+    const { loadGradingConfig } = require("../tools/core/config") as typeof import("../tools/core/config");
     const config = loadGradingConfig(path.join(ROOT, "grading.json"));
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const exercisePoints = (id: number) => sum(Object.values(config.exercises.find((ex) => ex.id === id)!.requirements));

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { check, CHECK_FAILED } from "../src/notebook";
 import { notWritten, stubsUnwritten } from "../src/shared/NotImplementedError";
-import { stubRegions } from "../tools/release/regions";
+import { stubRegions } from "../tools/instructor/release/regions";
 
 const ROOT = path.join(__dirname, "..");
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 
 // The workflow generator is instructor-only: copied into a student checkout, these tests skip.
 const ROOT = path.join(__dirname, "..");
-const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "classroom", "workflow.ts"));
+const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "instructor", "workflow.ts"));
 const suite = instructorOnly ? describe : describe.skip;
 
 interface Step {
@@ -17,8 +17,8 @@ interface Step {
 
 suite("#19 GitHub Actions grading workflow (no platform), generated from grading.json", () => {
   const load = () => ({
-    generator: require("../tools/classroom/workflow") as typeof import("../tools/classroom/workflow"),
-    config: (require("../tools/grade/config") as typeof import("../tools/grade/config")).loadGradingConfig(path.join(ROOT, "grading.json")),
+    generator: require("../tools/instructor/workflow") as typeof import("../tools/instructor/workflow"),
+    config: (require("../tools/core/config") as typeof import("../tools/core/config")).loadGradingConfig(path.join(ROOT, "grading.json")),
     yaml: require("js-yaml") as { load(text: string): unknown },
   });
   const committed = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");

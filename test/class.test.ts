@@ -2,19 +2,19 @@ import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { GradingConfig } from "../tools/grade/config";
-import type { SubmissionReport } from "../tools/grade/gradebook";
-import type { ProtectedManifest } from "../tools/grade/protected";
+import type { GradingConfig } from "../tools/core/config";
+import type { SubmissionReport } from "../tools/instructor/class/gradebook";
+import type { ProtectedManifest } from "../tools/instructor/class/protected";
 
 // Class grading is instructor-only: when these tests are copied into a student checkout, they skip instead of
 // breaking its `npm test`.
 const ROOT = path.join(__dirname, "..");
-const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "grade", "class.ts"));
+const instructorOnly = fs.existsSync(path.join(ROOT, "tools", "instructor", "class", "class.ts"));
 const load = () => ({
-  class: require("../tools/grade/class") as typeof import("../tools/grade/class"),
-  gradebook: require("../tools/grade/gradebook") as typeof import("../tools/grade/gradebook"),
-  html: require("../tools/grade/gradebookHtml") as typeof import("../tools/grade/gradebookHtml"),
-  protectedFiles: require("../tools/grade/protected") as typeof import("../tools/grade/protected"),
+  class: require("../tools/instructor/class/class") as typeof import("../tools/instructor/class/class"),
+  gradebook: require("../tools/instructor/class/gradebook") as typeof import("../tools/instructor/class/gradebook"),
+  html: require("../tools/instructor/class/gradebookHtml") as typeof import("../tools/instructor/class/gradebookHtml"),
+  protectedFiles: require("../tools/instructor/class/protected") as typeof import("../tools/instructor/class/protected"),
 });
 const suite = instructorOnly ? describe : describe.skip;
 
@@ -131,7 +131,7 @@ suite("#12 protected files", () => {
       ["tsconfig.json", "{}"],
       [".mocharc.json", "{}"],
       [".github/workflows/classroom.yml", "on: push"],
-      ["tools/grade/grade.ts", "// grader"],
+      ["tools/core/grade.ts", "// grader"],
       ["src/ex1/a.ts", "export {}"],
       ["README.md", "# hi"],
     ];
@@ -141,7 +141,7 @@ suite("#12 protected files", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("#12 the manifest covers tests, grading.json, package.json's scripts, tsconfig, mocha config, .github/ and tools/ only", () => {
-    expect(Object.keys(manifest.files)).to.deep.equal([".github/workflows/classroom.yml", ".mocharc.json", "grading.json", "package.json#scripts", "test/ex1.test.ts", "tools/grade/grade.ts", "tsconfig.json"]);
+    expect(Object.keys(manifest.files)).to.deep.equal([".github/workflows/classroom.yml", ".mocharc.json", "grading.json", "package.json#scripts", "test/ex1.test.ts", "tools/core/grade.ts", "tsconfig.json"]);
     expect(Object.values(manifest.files).every((h) => /^[0-9a-f]{64}$/.test(h))).to.equal(true);
   });
 
@@ -172,7 +172,7 @@ suite("#12 protected files", () => {
     write("test/helpers/extra.ts", "");
     fs.rmSync(path.join(dir, "tools"), { recursive: true });
     const check = checkProtectedFiles(dir, manifest);
-    expect(check).to.deep.equal({ changed: ["package.json#scripts", "test/ex1.test.ts"], added: [".mocharc.yml", ".npmrc", "test/helpers/extra.ts"], missing: ["tools/grade/grade.ts"] });
+    expect(check).to.deep.equal({ changed: ["package.json#scripts", "test/ex1.test.ts"], added: [".mocharc.yml", ".npmrc", "test/helpers/extra.ts"], missing: ["tools/core/grade.ts"] });
     expect(protectedFilesChanged(check)).to.equal(true);
   });
 
@@ -214,7 +214,7 @@ suite("#12 class grading runner", function () {
     fs.symlinkSync(path.join(work, "nowhere"), path.join(work, "dangling"));
   });
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
-  const options = (extra: Partial<import("../tools/grade/class").ClassOptions> = {}) => ({
+  const options = (extra: Partial<import("../tools/instructor/class/class").ClassOptions> = {}) => ({
     classDir: work,
     outDir: path.join(work, "grades"),
     config,

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/frontEnds";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../tools/student/frontEnds";
 
 const ROOT = path.join(__dirname, "..");
 const doctor = require("../tools/student/doctor.cjs") as { KERNEL_NAME: string; KERNEL_DISPLAY_NAME: string };

@@ -9,10 +9,10 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadGradingConfig } from "../tools/grade/config";
-import { listTests } from "../tools/grade/listTests";
+import { loadGradingConfig } from "../tools/core/config";
+import { listTests } from "../tools/instructor/grader/listTests";
 import type { GradeResult as SubmissionReport } from "../tools/core/result";
-import { gradeSubmission, warmTranspileCache } from "../tools/grade/submission";
+import { gradeSubmission, warmTranspileCache } from "../tools/instructor/grader/submission";
 
 const ROOT = path.join(__dirname, "..");
 const ENABLED = process.env.GRADER_ADVERSARIAL === "1";
@@ -600,7 +600,7 @@ async function buildSubmission(attack: Attack, ctx: Context, index: number): Pro
 }
 
 function runCli(submission: string, out: string, exercises: number[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = path.join(ROOT, "tools", "grade", "grade.ts");
+  const script = path.join(ROOT, "tools", "core", "grade.ts");
   return new Promise((resolve) => {
     execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, "--submission", submission, "--out", out, ...exercises.map(String)], { cwd: ROOT, timeout: SUBMISSION_MS + 30_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -667,7 +667,7 @@ if (ENABLED) describe("#11 grader against hostile submissions (GRADER_ADVERSARIA
     fs.mkdirSync(ctx.markers);
     // Every workspace and test process of this suite lives below tmp, so leftovers can be found by name.
     process.env.TMPDIR = tmp;
-    const { release } = await import("../tools/release/release");
+    const { release } = await import("../tools/instructor/release/release");
     release(ROOT, ctx.stubs);
     // The trusted test lists are cached in .cache/grader/ by the grading process; list them before hashing,
     // so the fingerprint then proves that nothing, the cache included, changes during the attacks.

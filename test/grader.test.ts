@@ -3,18 +3,18 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GradingConfigError, loadGradingConfig, requirementOf } from "../tools/grade/config";
-import { grade } from "../tools/grade/grade";
+import { GradingConfigError, loadGradingConfig, requirementOf } from "../tools/core/config";
+import { grade } from "../tools/core/grade";
 import { formatNextStep, formatProgress } from "../tools/core/report/feedback";
 import { formatTable } from "../tools/core/report/text";
 import type { GradeResult, TestResult } from "../tools/core/result";
 import { fromGraderRun } from "../tools/core/score/adapt";
 import { scoreOutcomes } from "../tools/core/score/score";
-import type { ExerciseRun } from "../tools/grade/runExercise";
-import { affectedExercises, formatWatchScreen, scoresOf } from "../tools/grade/watch";
-import { parseEventLine } from "../tools/grade/protocol";
-import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/grade/sandbox";
-import { transpileAll, transpileFile } from "../tools/grade/transpile";
+import type { ExerciseRun } from "../tools/instructor/grader/runExercise";
+import { affectedExercises, formatWatchScreen, scoresOf } from "../tools/student/watch";
+import { parseEventLine } from "../tools/instructor/grader/protocol";
+import { PERMISSION_FLAG, permissionSyntax, sandboxCommand } from "../tools/instructor/grader/sandbox";
+import { transpileAll, transpileFile } from "../tools/instructor/grader/transpile";
 
 const FIXTURES = path.join(__dirname, "fixtures", "grader");
 
@@ -34,7 +34,7 @@ async function runGradeCli(argLists: string[][]) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "grade-cli-"));
   const github = path.join(out, "github-output");
   fs.writeFileSync(github, "");
-  const script = path.join(__dirname, "..", "tools", "grade", "grade.ts");
+  const script = path.join(__dirname, "..", "tools", "core", "grade.ts");
   const runs = await Promise.all(
     argLists.map(
       (args, i) =>

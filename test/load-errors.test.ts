@@ -59,9 +59,9 @@ for (const breakages of [
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "load-errors-"));
       makeCheckout(dir, breakages);
       const tests = breakages.flatMap((b) => [String(b.exercise)]);
-      npmTest = run(dir, ["tools/test-run/run.ts", ...tests]);
-      student = run(dir, ["tools/grade/grade.ts", "--out", path.join(dir, "grade.json")]);
-      instructor = run(ROOT, ["tools/grade/grade.ts", "--submission", dir, "--out", path.join(dir, "submission.json")]);
+      npmTest = run(dir, ["tools/student/test-run/run.ts", ...tests]);
+      student = run(dir, ["tools/core/grade.ts", "--out", path.join(dir, "grade.json")]);
+      instructor = run(ROOT, ["tools/core/grade.ts", "--submission", dir, "--out", path.join(dir, "submission.json")]);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

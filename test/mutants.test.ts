@@ -1,9 +1,9 @@
 import { expect } from "./helpers/expect";
 import * as path from "node:path";
-import { planRun, strykerConfig } from "../tools/mutants/config";
-import { hasHiddenTests, withoutHiddenKills, type KillReport } from "../tools/mutants/hidden";
-import { mutateRanges, regionsOfText, solutionRegions } from "../tools/mutants/regions";
-import { formatScores, scoreRequirements, textAt, totalScore, type MutationReport, type ReportMutant } from "../tools/mutants/score";
+import { planRun, strykerConfig } from "../tools/instructor/mutants/config";
+import { hasHiddenTests, withoutHiddenKills, type KillReport } from "../tools/instructor/mutants/hidden";
+import { mutateRanges, regionsOfText, solutionRegions } from "../tools/instructor/mutants/regions";
+import { formatScores, scoreRequirements, textAt, totalScore, type MutationReport, type ReportMutant } from "../tools/instructor/mutants/score";
 
 const ROOT = path.join(__dirname, "..");
 

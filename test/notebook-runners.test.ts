@@ -32,7 +32,7 @@ describe("#21 the notebook runners agree on a fresh release", function () {
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-runners-"));
     const release = path.join(dir, "release");
-    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/release/release.ts", release], { cwd: ROOT, stdio: "ignore" });
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/instructor/release/release.ts", release], { cwd: ROOT, stdio: "ignore" });
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: release, stdio: "ignore" });
     git("init", "-q");
     git("add", "-A");
@@ -47,7 +47,7 @@ describe("#21 the notebook runners agree on a fresh release", function () {
 
   it("#21 npm run notebooks and npm run notebooks:ui give the same verdict: every notebook ok, 0 ✘, stubs ⏳", () => {
     const nbconvert = spawnSync("npm", ["run", "notebooks", "--silent"], { cwd: dir, encoding: "utf8" });
-    const ui = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/notebooks-ui/run.ts", "--root", dir], { cwd: ROOT, encoding: "utf8" });
+    const ui = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/instructor/notebooks-ui/run.ts", "--root", dir], { cwd: ROOT, encoding: "utf8" });
     expect(nbconvert.status, nbconvert.stdout + nbconvert.stderr).to.equal(0);
     expect(ui.status, ui.stdout + ui.stderr).to.equal(0);
     const fromNbconvert = verdicts(nbconvert.stdout);

@@ -9,11 +9,11 @@ import * as ts from "typescript";
 import { check, CHECK_FAILED, CHECK_PASSED, EXAMPLE_PENDING, example, reloadLibrary } from "../src/notebook";
 import { buildProblems } from "../src/notebook/buildCheck";
 import { NotImplementedError } from "../src/shared/NotImplementedError";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, kernelSpec } from "../tools/frontEnds";
-import { codeCells, NotebookSession, type CellRun } from "../tools/notebookRunner";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, kernelSpec } from "../tools/student/frontEnds";
+import { codeCells, NotebookSession, type CellRun } from "../tools/instructor/notebookRunner";
 
 // Plain JavaScript (git runs it as a filter), loaded as CommonJS.
-const { strip } = require("../tools/nbstrip.cjs") as { strip(text: string): string };
+const { strip } = require("../tools/student/nbstrip.cjs") as { strip(text: string): string };
 
 const ROOT = path.join(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
@@ -384,7 +384,7 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
   for (const file of notebooks) {
     it(`#13 ${file} is stored as the filter writes it and names the kernel npm run kernel registers`, () => {
       const text = fs.readFileSync(path.join(NOTEBOOKS, file), "utf8");
-      expect(strip(text) === text, `${file} is not canonical: node tools/nbstrip.cjs < ${file} > tmp && mv tmp ${file}`).to.equal(true);
+      expect(strip(text) === text, `${file} is not canonical: node tools/student/nbstrip.cjs < ${file} > tmp && mv tmp ${file}`).to.equal(true);
       const nb = JSON.parse(text) as { metadata: { kernelspec: { name: string; display_name: string } } };
       expect(nb.metadata.kernelspec).to.deep.include({ name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME });
     });
@@ -433,7 +433,7 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
     const file = path.join(dir, "notebooks", notebooks[0]);
     fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
     git("init", "-q");
-    execFileSync(process.execPath, ["tools/nbstrip.cjs", "--install"], { cwd: dir });
+    execFileSync(process.execPath, ["tools/student/nbstrip.cjs", "--install"], { cwd: dir });
     git("add", "-A");
     git("commit", "-qm", "init");
     const runAndSave = (run = 1) => {

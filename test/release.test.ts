@@ -2,20 +2,20 @@ import { expect } from "./helpers/expect";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hiddenRunnable, loadGradingConfig } from "../tools/grade/config";
+import { hiddenRunnable, loadGradingConfig } from "../tools/core/config";
 import { hiddenNote } from "../tools/core/report/points";
 import { ungradable } from "../tools/core/score/score";
-import { releaseMarkdown, releaseNotebook } from "../tools/release/documents";
-import { MarkerError, stubRegions, type Region } from "../tools/release/regions";
+import { releaseMarkdown, releaseNotebook } from "../tools/instructor/release/documents";
+import { MarkerError, stubRegions, type Region } from "../tools/instructor/release/regions";
 import { execFileSync } from "node:child_process";
-import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/grade/protected";
-import { projectFiles, release, releaseFile, releaseManifest } from "../tools/release/release";
+import { MANIFEST_PATH, checkProtectedFiles, type ProtectedManifest } from "../tools/instructor/class/protected";
+import { projectFiles, release, releaseFile, releaseManifest } from "../tools/instructor/release/release";
 import { AWAITED_PATTERNS, INSTRUCTOR_BRANCHES, KNOWN_EXCEPTIONS, STUDENT_FILES, STUDENT_SCRIPTS, isStudentFile, matchesAny } from "../tools/instructor/release/studentFiles";
 import { traceStudentCommands } from "../tools/instructor/release/trace";
-import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/teeth/perRequirement";
-import { parseArgs } from "../tools/test-run/run";
+import { formatMatrix, judge, loadPrerequisites, planCopies, prerequisitesOf } from "../tools/instructor/teeth/perRequirement";
+import { parseArgs } from "../tools/student/test-run/run";
 import { formatProgress, formatVerdict } from "../tools/core/report/feedback";
-import { isStubError, resultOf } from "../tools/test-run/verdict";
+import { isStubError, resultOf } from "../tools/student/test-run/verdict";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -143,7 +143,7 @@ describe("#6 student release: nothing points at instructor-only files", () => {
   });
 });
 
-describe("#10 teeth: each requirement stands alone (tools/teeth/perRequirement.ts)", () => {
+describe("#10 teeth: each requirement stands alone (tools/instructor/teeth/perRequirement.ts)", () => {
   const file = [
     'import { NotImplementedError } from "../shared/NotImplementedError";',
     "export function a() {",
@@ -298,7 +298,7 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
   it("#10 .mocharc.json names no spec, so `npx mocha <file>` runs that file alone, and the reporter ends with the verdict", () => {
     const rc = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"));
     expect(rc).to.not.have.property("spec");
-    expect(rc.reporter).to.equal("./tools/test-run/reporter.ts");
+    expect(rc.reporter).to.equal("./tools/student/test-run/reporter.ts");
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/test-run\/run\.ts$/);
   });
 });
@@ -349,7 +349,7 @@ describe("#12 student release: tracked files only, and a manifest of the protect
   it("#12 this repository's manifest covers every graded test file, grading.json, the scripts, tsconfig, mocha config and the workflow, and no instructor-only file", () => {
     const manifest = releaseManifest(ROOT);
     const config = loadGradingConfig(path.join(ROOT, "grading.json"));
-    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/grade.yml", "tools/grade/grade.ts"];
+    const expected = [...config.exercises.flatMap((ex) => ex.tests), "grading.json", "package.json#scripts", "tsconfig.json", ".mocharc.json", ".github/workflows/grade.yml", "tools/core/grade.ts"];
     expect(Object.keys(manifest.files)).to.include.members(expected);
     const leaked = Object.keys(manifest.files).filter((file) => file !== "package.json#scripts" && !isStudentFile(file));
     expect(leaked).to.deep.equal([]);
@@ -365,7 +365,7 @@ describe("#21 student release by allow-list (tools/instructor/release/studentFil
 
   it("#21 a file ships only when a pattern names it: a folder, an exact path or a * pattern; anything new stays home", () => {
     const ships = ["src/ex1-tiered-pipeline/stages.ts", "test/ex1-tiered-pipeline.test.ts", "test/helpers/expect.ts", "docs/exercise-3.md", "tsconfig.build.json", "tools/core/run/mocha.ts", "tools/student/doctor.ts"];
-    const stays = ["tools/grade/class.ts", "tools/release/release.ts", "test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/fixtures/grader/throw.fixture.js", "test/release.test.ts", "docs/instructors.md", "docs/answers.md", "tools/newTool.ts", "tools/instructor/grader/confine.ts", "tools/grade/newInstructorTool.ts", ".github/workflows/ci.yml", "patches/x.patch", "bench/run.ts", ".ci/run"];
+    const stays = ["tools/instructor/class/class.ts", "tools/instructor/release/release.ts", "test/hidden/ex1-tiered-pipeline.hidden.test.ts", "test/fixtures/grader/throw.fixture.js", "test/release.test.ts", "docs/instructors.md", "docs/answers.md", "tools/newTool.ts", "tools/instructor/grader/confine.ts", "tools/grade/newInstructorTool.ts", ".github/workflows/ci.yml", "patches/x.patch", "bench/run.ts", ".ci/run"];
     expect(ships.filter((file) => !isStudentFile(file)), "files that should ship").to.deep.equal([]);
     expect(stays.filter(isStudentFile), "files that should stay").to.deep.equal([]);
     expect(matchesAny("test/ex1.test.ts", ["test/ex*.test.ts"])).to.equal(true);

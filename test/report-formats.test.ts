@@ -16,7 +16,7 @@ import { wholePoints, Classroom50EnvError } from "../tools/core/report/classroom
 import { VisibilityError } from "../tools/core/report/gradescope";
 import { defaultDestination, writeFormats } from "../tools/core/report/writeFormats";
 import { ungradable } from "../tools/core/score/score";
-import { loadGradingConfig } from "../tools/grade/config";
+import { loadGradingConfig } from "../tools/core/config";
 import { execFileSync } from "node:child_process";
 
 const SCHEMAS = path.join(__dirname, "..", "tools", "core", "report", "schemas");

@@ -8,8 +8,8 @@ import { formatTable } from "../tools/core/report/text";
 import type { TestStatus } from "../tools/core/result";
 import type { ExerciseOutcomes } from "../tools/core/score/outcome";
 import { scoreOutcomes, ungradable } from "../tools/core/score/score";
-import { GradingConfigError, hiddenRunnable, loadGradingConfig, presentHiddenTests, type GradingConfig } from "../tools/grade/config";
-import { parseGradeArgs } from "../tools/grade/grade";
+import { GradingConfigError, hiddenRunnable, loadGradingConfig, presentHiddenTests, type GradingConfig } from "../tools/core/config";
+import { parseGradeArgs } from "../tools/core/grade";
 import { UsageError } from "../tools/core/cli/args";
 
 const config: GradingConfig = {

@@ -4,7 +4,7 @@ import { caught } from "./helpers/capture";
 import { judge } from "../tools/instructor/variants/judge";
 import { NaturalSolutionError, fillRegions, naturalSources, parseRegions } from "../tools/instructor/variants/natural";
 import { VariantError, applyVariant, loadVariants, type Variant } from "../tools/instructor/variants/variant";
-import type { MochaRun } from "../tools/teeth/perRequirement";
+import type { MochaRun } from "../tools/instructor/teeth/perRequirement";
 
 const ROOT = path.join(__dirname, "..");
 

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, SAVED_FILE);
   const original = fs.readFileSync(file, "utf8");
   const started = performance.now();
-  const watch = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/grade/watch.ts"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+  const watch = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/student/watch.ts"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   const waiters: { run: number; resolve: (at: number) => void }[] = [];
   watch.stdout.on("data", (chunk: Buffer) => {

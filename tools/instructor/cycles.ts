@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { filesUnder } from "../grade/files";
+import { filesUnder } from "./grader/files";
 
 /** The run-time imports of one file: the project files it imports, resolved to paths. */
 export function runtimeImports(file: string, text = fs.readFileSync(file, "utf8")): string[] {

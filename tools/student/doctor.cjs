@@ -12,7 +12,7 @@ const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-/** The kernel the notebooks ask for (tools/frontEnds.ts registers it; a test keeps the two in step). */
+/** The kernel the notebooks ask for (tools/student/frontEnds.ts registers it; a test keeps the two in step). */
 const KERNEL_NAME = "lecture34";
 const KERNEL_DISPLAY_NAME = "TypeScript (tslab, lecture 34)";
 const TSLAB_VERSION = "1.0.22";
@@ -40,7 +40,7 @@ function version(/** @type {string} */ pkg, modules = path.join(ROOT, "node_modu
   }
 }
 
-/** The user's Jupyter data folder, where every front end looks for kernels (as tools/frontEnds.ts finds it). */
+/** The user's Jupyter data folder, where every front end looks for kernels (as tools/student/frontEnds.ts finds it). */
 function userDataDir() {
   const fromJupyter = run("jupyter", ["--data-dir"]);
   if (fromJupyter) return fromJupyter;
@@ -162,7 +162,7 @@ function checkGitFilter() {
   return {
     ok: clean !== undefined,
     what: clean ? "git: notebooks are stored without outputs (filter nbstrip)" : "git: the notebook filter is not set up, so outputs would be committed",
-    fix: "node tools/nbstrip.cjs --install   (npm install does this)",
+    fix: "node tools/student/nbstrip.cjs --install   (npm install does this)",
   };
 }
 

@@ -3,7 +3,7 @@
  * `ExerciseRun` (sandboxed children) and the `RanTest`s of `npm test`'s reporter and watch mode's worker.
  */
 import * as path from "node:path";
-import type { GradingConfig } from "../../grade/config";
+import type { GradingConfig } from "../config";
 import type { TestStatus } from "../result";
 import type { ExerciseOutcomes } from "./outcome";
 
@@ -19,7 +19,7 @@ export interface RanTestLike {
   stub?: boolean;
 }
 
-/** The grader's outcome of one exercise (tools/grade/runExercise.ts), reduced to what scoring reads. */
+/** The grader's outcome of one exercise (tools/instructor/grader/runExercise.ts), reduced to what scoring reads. */
 export interface GraderRunLike {
   tests: { title: string; file: string; status: "passed" | "failed" | "timeout" | "crashed" | "not run"; message: string; durationMs: number }[];
   loadError?: string;

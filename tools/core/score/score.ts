@@ -8,7 +8,7 @@
  * - A load error costs only its exercise, flagged `compile-error`, `timeout` or `crashed`.
  */
 import * as path from "node:path";
-import { requirementOf, type ExerciseConfig, type GradingConfig } from "../../grade/config";
+import { requirementOf, type ExerciseConfig, type GradingConfig } from "../config";
 import type { ExerciseResult, GradeResult, RequirementResult, TestResult } from "../result";
 import type { ExerciseOutcomes, TestOutcome } from "./outcome";
 import { roundPoints, shares } from "./split";

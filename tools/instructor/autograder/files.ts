@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { releaseFile } from "../../release/release";
+import { releaseFile } from "../release/release";
 
 const TOP_FILES = ["package.json", "package-lock.json", "tsconfig.json", "grading.json"];
 const TOP_DIRS = ["tools", "test"];

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { loadGradingConfig } from "../../grade/config";
+import { loadGradingConfig } from "../../core/config";
 import { writeFormats } from "../../core/report/writeFormats";
 import { ungradable } from "../../core/score/score";
 

@@ -1,5 +1,5 @@
 /**
- * What the student's repository is made of: the one list the release copies from (tools/release/release.ts).
+ * What the student's repository is made of: the one list the release copies from (tools/instructor/release/release.ts).
  * A tracked file ships when one pattern below matches it; anything else, a new instructor tool included, stays in
  * the instructor's repository. Patterns are exact paths, folders (ending in `/`, everything under them) or paths
  * whose `*` stands for any characters but `/`.
@@ -20,21 +20,10 @@ export const STUDENT_FILES: readonly string[] = [
   "test/ex*.test.ts",
   "test/helpers/",
   "grading.json",
-  // The student's tools in the target layout (issue 21): the grading core and the student-only commands.
+  // The student's tools (issue 21): the grading core (run, score, report, the grade command) and the student-only
+  // commands (npm test, watch, doctor, kernel, notebooks). tools/instructor/ never ships.
   "tools/core/",
   "tools/student/",
-  // The student's tools where they are today, until they move to tools/core/ and tools/student/.
-  "tools/test-run/",
-  "tools/grade/grade.ts",
-  "tools/grade/watch.ts",
-  "tools/grade/config.ts",
-  "tools/grade/clock.ts",
-  "tools/kernel.ts",
-  "tools/frontEnds.ts",
-  "tools/nbstrip.cjs",
-  "tools/prepare.cjs",
-  "tools/run-notebooks.sh",
-  "tools/jupyter-env.sh",
   // Configuration (package.json and package-lock.json are trimmed to the student's scripts and packages).
   "package.json",
   "package-lock.json",
@@ -58,8 +47,8 @@ export const KNOWN_EXCEPTIONS: Readonly<Record<string, string>> = {};
  * home, and the trace does not follow them. A student who passes the flag gets "Cannot find module".
  */
 export const INSTRUCTOR_BRANCHES: Readonly<Record<string, string>> = {
-  "tools/grade/class.ts": "tools/grade/grade.ts requires it for `--class` (class grading)",
-  "tools/grade/submission.ts": "tools/grade/grade.ts requires it for `--submission` (the sandboxed grader; the workflow runs it in the grading source, npm run autograder -- github)",
+  "tools/instructor/class/class.ts": "tools/core/grade.ts requires it for `--class` (class grading)",
+  "tools/instructor/grader/submission.ts": "tools/core/grade.ts requires it for `--submission` (the sandboxed grader; the workflow runs it in the grading source, npm run autograder -- github)",
 };
 
 /** Patterns that may match no tracked file yet: folders of the target layout the lead fills by moving files. */

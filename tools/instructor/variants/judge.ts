@@ -1,5 +1,5 @@
-import { requirementOf } from "../../grade/config";
-import type { MochaRun, MochaTestResult } from "../../teeth/perRequirement";
+import { requirementOf } from "../../core/config";
+import type { MochaRun, MochaTestResult } from "../teeth/perRequirement";
 import type { Variant } from "./variant";
 
 /** What running one variant's exercise tests found. */

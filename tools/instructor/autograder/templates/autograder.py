@@ -26,7 +26,7 @@ def main() -> int:
     if not (BUNDLE / "node_modules" / "ts-node").is_dir():
         status = run(["npm", "ci", "--ignore-scripts", "--include=dev", "--no-audit", "--no-fund"])
     if status == 0:
-        status = run([*NODE, "tools/grade/grade.ts", "--submission", str(WORKSPACE), "--format", "classroom50", "--out", str(RESULT)])
+        status = run([*NODE, "tools/core/grade.ts", "--submission", str(WORKSPACE), "--format", "classroom50", "--out", str(RESULT)])
     if not RESULT.is_file():
         run([*NODE, "tools/instructor/autograder/ungradable.ts", "--format", "classroom50", "--out", str(RESULT),
              "--reason", f"the grader stopped (exit status {status}) before it wrote a result"])

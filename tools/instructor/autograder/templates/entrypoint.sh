@@ -12,7 +12,7 @@ cd "$GRADER_DIR" || exit 1
 mkdir -p "$GRADE_ROOT/results"
 rm -f "$RESULTS"
 SUBMISSION="$(submission_dir "$GRADE_ROOT/student")"
-node -r ts-node/register/transpile-only tools/grade/grade.ts --submission "$SUBMISSION" --format prairielearn --out "$RESULTS"
+node -r ts-node/register/transpile-only tools/core/grade.ts --submission "$SUBMISSION" --format prairielearn --out "$RESULTS"
 status=$?
 if [ ! -s "$RESULTS" ]; then
   node -r ts-node/register/transpile-only tools/instructor/autograder/ungradable.ts --format prairielearn --out "$RESULTS" \
