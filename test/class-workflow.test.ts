@@ -55,7 +55,7 @@ suite("#19 GitHub Actions grading workflow (no platform), generated from grading
     const { generator, config } = load();
     const text = generator.gradingWorkflow(config);
     const steps = parse(text).jobs.grade.steps;
-    const graders = steps.filter((s) => /tools\/grade\/grade\.ts/.test(s.run ?? ""));
+    const graders = steps.filter((s) => /tools\/core\/grade\.ts/.test(s.run ?? ""));
     expect(graders).to.have.length(1);
     expect(graders[0]["working-directory"]).to.equal("grading");
     expect(graders[0].run).to.equal(generator.GRADE_COMMAND);

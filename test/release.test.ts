@@ -132,7 +132,7 @@ describe("#6 student release: docs and notebooks", () => {
 
 describe("#6 student release: nothing points at instructor-only files", () => {
   it("#6 no released file mentions an instructor-only path or script", () => {
-    const pattern = /instructors\.md|npm run (bench|teeth|release)\b|tools\/release|tools\/teeth|\bbench\/|\.ci\/run/;
+    const pattern = /instructors\.md|npm run (bench|teeth|release)\b|tools\/instructor|\bbench\/|\.ci\/run/;
     const offenders: string[] = [];
     for (const file of projectFiles(ROOT)) {
       const text = releaseFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
@@ -299,7 +299,7 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
     const rc = JSON.parse(fs.readFileSync(path.join(ROOT, ".mocharc.json"), "utf8"));
     expect(rc).to.not.have.property("spec");
     expect(rc.reporter).to.equal("./tools/student/test-run/reporter.ts");
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/test-run\/run\.ts$/);
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.test).to.match(/tools\/student\/test-run\/run\.ts$/);
   });
 });
 

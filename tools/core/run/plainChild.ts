@@ -2,7 +2,7 @@
  * A plain test process (no sandbox): it waits for one {@link ChildRequest} on its IPC channel, runs those test
  * files through the driver and streams every event back, then exits. The runner (runPlain.ts) stops it when a test
  * outlives its time. Student-mode grading, teeth and `npm test`'s parallel tool tests run tests this way; the
- * grader's sandboxed child (tools/instructor/grader/child.ts) runs the same driver behind its own protocol.
+ * grader's sandboxed child (in the instructor's repository) runs the same driver behind its own protocol.
  */
 import { createMocha, loadFiles, plan, runLoaded, type RunEvent } from "./driver";
 import type { LoadFailure, PlannedTest } from "./outcome";

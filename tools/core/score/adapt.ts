@@ -19,7 +19,7 @@ export interface RanTestLike {
   stub?: boolean;
 }
 
-/** The grader's outcome of one exercise (tools/instructor/grader/runExercise.ts), reduced to what scoring reads. */
+/** The outcome of one exercise from a runner (the plain child, or the instructor's sandboxed grader), reduced to what scoring reads. */
 export interface GraderRunLike {
   tests: { title: string; file: string; status: "passed" | "failed" | "timeout" | "crashed" | "not run"; message: string; durationMs: number }[];
   loadError?: string;
