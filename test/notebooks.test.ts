@@ -426,10 +426,10 @@ describe("#13 notebooks in git: the nbstrip clean filter", function () {
   function gitRepo(): { dir: string; file: string; git(...args: string[]): string; runAndSave(run?: number): void } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lecture34-git-"));
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir, encoding: "utf8" });
-    fs.mkdirSync(path.join(dir, "tools"));
+    fs.mkdirSync(path.join(dir, "tools", "student"), { recursive: true });
     fs.mkdirSync(path.join(dir, "notebooks"));
     fs.copyFileSync(path.join(ROOT, ".gitattributes"), path.join(dir, ".gitattributes"));
-    fs.copyFileSync(path.join(ROOT, "tools", "nbstrip.cjs"), path.join(dir, "tools", "nbstrip.cjs"));
+    fs.copyFileSync(path.join(ROOT, "tools", "student", "nbstrip.cjs"), path.join(dir, "tools", "student", "nbstrip.cjs"));
     const file = path.join(dir, "notebooks", notebooks[0]);
     fs.copyFileSync(path.join(NOTEBOOKS, notebooks[0]), file);
     git("init", "-q");

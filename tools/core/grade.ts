@@ -126,14 +126,14 @@ function instructorOnly<T>(module: string, option: string): T {
   try {
     return require(module) as T;
   } catch (error) {
-    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(module.slice(2))) throw error;
+    if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(module)) throw error;
     throw new InstructorOnlyError(`${option} is an instructor's option: it grades with the sandboxed grader, which is not in the student's repository (npm run grade grades your own src/)`, { cause: error });
   }
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return instructorOnly<typeof import("../instructor/class/class")>("./class", "--class").classMain(argv);
+  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return instructorOnly<typeof import("../instructor/class/class")>("../instructor/class/class", "--class").classMain(argv);
   let cli: GradeCli;
   try {
     cli = parseGradeArgs(argv);
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
   let result: GradeResult;
   try {
     // Instructor mode (sandboxed) is loaded only here: the student release ships no sandbox.
-    const gradeSubmission = () => instructorOnly<typeof import("../instructor/grader/submission")>("./submission", "--submission").gradeSubmission;
+    const gradeSubmission = () => instructorOnly<typeof import("../instructor/grader/submission")>("../instructor/grader/submission", "--submission").gradeSubmission;
     result = cli.submission
       ? await gradeSubmission()({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
       : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });

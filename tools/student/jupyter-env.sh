@@ -1,6 +1,6 @@
 # Sourced by the Jupyter scripts. `use_project_jupyter` points Jupyter at a project-local data folder, so
 # the notebook run never touches the user's ~/.local/share/jupyter; `npm run kernel` is the only script that does.
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 use_project_jupyter() {
   export JUPYTER_DATA_DIR="$ROOT/.jupyter/data"
@@ -15,7 +15,7 @@ write_kernelspec() {
   local dir="$1/kernels/lecture34"
   mkdir -p "$dir"
   (cd "$ROOT" && node -r ts-node/register/transpile-only -e \
-    'process.stdout.write(JSON.stringify(require("./tools/frontEnds").kernelSpec(), null, 2))') > "$dir/kernel.json"
+    'process.stdout.write(JSON.stringify(require("./tools/student/frontEnds").kernelSpec(), null, 2))') > "$dir/kernel.json"
 }
 
 # Prints what is missing for a real Jupyter run and returns 1, or returns 0 when Jupyter is there.
