@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import { studentGlobals } from "./facades";
 import { explainRejection } from "./rejectedSource";
 import { freezeClasses, freezeSinonPrototypes, hardenHostClasses, mapStackTraces, writableDate } from "./startCompartment";
@@ -14,6 +15,20 @@ import { studentRequire, type RealModule } from "./studentRequire";
 
 /** This folder: the grading child loads it, so the sandbox lets the child read it and the grader transpiles it. */
 export const CONFINE_DIR = __dirname;
+
+/**
+ * A syntax error the compartment found carries no file or line; compiling the same text with `vm.Script` (compiled,
+ * never run) gives Node's own error, whose stack names the file, the line and the source line, as without SES.
+ */
+function syntaxErrorWithPlace(error: unknown, source: string, filename: string): unknown {
+  if (!(error instanceof SyntaxError) || /\(SES_/.test(error.message)) return error;
+  try {
+    new vm.Script(source, { filename });
+  } catch (placed) {
+    if (placed instanceof SyntaxError) return placed;
+  }
+  return error;
+}
 
 /**
  * The libraries loaded before `lockdown()` (some of them write to objects lockdown freezes while they load). Both
@@ -86,10 +101,11 @@ export function confineStudentCode(root: string, preload: (name: string) => unkn
       if (!filename.startsWith(src + path.sep)) return compile.call(this, content, filename);
       const body = content.startsWith("#!") ? `//${content}` : content;
       let wrapper: (...args: unknown[]) => unknown;
+      const source = `(function (exports, require, module, __filename, __dirname) {${body}\n})\n//# sourceURL=${filename}\n`;
       try {
-        wrapper = compartment.evaluate(`(function (exports, require, module, __filename, __dirname) {${body}\n})\n//# sourceURL=${filename}\n`) as typeof wrapper;
+        wrapper = compartment.evaluate(source) as typeof wrapper;
       } catch (error) {
-        throw explainRejection(error, filename, root);
+        throw explainRejection(syntaxErrorWithPlace(error, source, filename), filename, root);
       }
       const real = this;
       const module = Object.freeze({
