@@ -159,9 +159,12 @@ function checkGitFilter() {
     return { ok: true, what: "git: not a git checkout (after git init, run npm install to set up the notebook filter)" };
   }
   const clean = run("git", ["-C", ROOT, "config", "--get", "filter.nbstrip.clean"]);
+  // A checkout set up before the filter moved to tools/student/ still names the old path: git then fails on notebooks.
+  const script = clean && /^node (\S+)$/.exec(clean.trim())?.[1];
+  const stale = script !== undefined && script !== null && script !== "" && !fs.existsSync(path.join(ROOT, script));
   return {
-    ok: clean !== undefined,
-    what: clean ? "git: notebooks are stored without outputs (filter nbstrip)" : "git: the notebook filter is not set up, so outputs would be committed",
+    ok: clean !== undefined && !stale,
+    what: !clean ? "git: the notebook filter is not set up, so outputs would be committed" : stale ? `git: the notebook filter runs ${script}, which does not exist` : "git: notebooks are stored without outputs (filter nbstrip)",
     fix: "node tools/student/nbstrip.cjs --install   (npm install does this)",
   };
 }
