@@ -30,4 +30,3 @@ export class OneOf<const V extends readonly unknown[]> extends Descriptor<V[numb
     // END SOLUTION
   }
 }
-// bench save 2

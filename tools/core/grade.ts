@@ -113,6 +113,16 @@ export function parseGradeArgs(argv: string[], cwd = process.cwd(), env: NodeJS.
 /** Points a student can earn here: hidden tests that did not run are not held against `--strict`. */
 const reachable = (result: GradeResult) => result.maxPoints - (result.hiddenRan ? 0 : result.hiddenMaxPoints);
 
+/** What `--class` loads (class grading, which the student's repository does not have: so no type import of it). */
+interface ClassModule {
+  classMain(argv: string[]): Promise<number>;
+}
+
+/** What `--submission` loads (the sandboxed grader, likewise). */
+interface SubmissionModule {
+  gradeSubmission(options: { submission: string; root: string; exercises?: number[]; jobs?: number }): Promise<GradeResult>;
+}
+
 /** Thrown for an instructor-only option in the student's repository, which has no sandboxed grader. */
 export class InstructorOnlyError extends Error {
   override name = "InstructorOnlyError";
@@ -122,9 +132,9 @@ export class InstructorOnlyError extends Error {
  * Loads an instructor-only module (the sandboxed grader, class grading), which the student release leaves out.
  * @throws InstructorOnlyError naming the option, in a copy that lacks the module
  */
-function instructorOnly<T>(module: string, option: string): T {
+function instructorOnly<T>(option: string, module: string, load: () => T): T {
   try {
-    return require(module) as T;
+    return load();
   } catch (error) {
     if ((error as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(module)) throw error;
     throw new InstructorOnlyError(`${option} is an instructor's option: it grades with the sandboxed grader, which is not in the student's repository (npm run grade grades your own src/)`, { cause: error });
@@ -133,7 +143,7 @@ function instructorOnly<T>(module: string, option: string): T {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return instructorOnly<typeof import("../instructor/class/class")>("../instructor/class/class", "--class").classMain(argv);
+  if (argv.some((a) => a === "--class" || a.startsWith("--class="))) return instructorOnly("--class", "../instructor/class/class", () => require("../instructor/class/class") as ClassModule).classMain(argv);
   let cli: GradeCli;
   try {
     cli = parseGradeArgs(argv);
@@ -148,7 +158,7 @@ async function main(): Promise<number> {
   let result: GradeResult;
   try {
     // Instructor mode (sandboxed) is loaded only here: the student release ships no sandbox.
-    const gradeSubmission = () => instructorOnly<typeof import("../instructor/grader/submission")>("../instructor/grader/submission", "--submission").gradeSubmission;
+    const gradeSubmission = () => instructorOnly("--submission", "../instructor/grader/submission", () => require("../instructor/grader/submission") as SubmissionModule).gradeSubmission;
     result = cli.submission
       ? await gradeSubmission()({ submission: cli.submission, root: cli.root, exercises: cli.exercises, jobs: cli.jobs })
       : await grade({ root: cli.root, exercises: cli.exercises, jobs: cli.jobs });

@@ -37,7 +37,10 @@ export function formatNextStep(result: GradeResult, options: NextStepOptions = {
   const ex = result.exercises.find((e) => e.id === options.focus && unfinished(e)) ?? result.exercises.find(unfinished);
   if (!ex) return undefined;
   if (ex.loadError) {
-    return [`Next: make Exercise ${ex.id}'s tests load — ${firstLine(ex.loadError)}`, `      (npm run build or npm run typecheck shows every error with its line)`].join("\n");
+    // A compile error has company (npm run build lists every one); anything else was thrown while the file loaded.
+    const compile = /TSError|Unable to compile|SyntaxError|error TS\d+/.test(ex.loadError);
+    const how = compile ? "(npm run build or npm run typecheck shows every error with its line)" : "(your code threw this while the test file loaded it: the file and line are in brackets)";
+    return [`Next: make Exercise ${ex.id}'s tests load — ${firstLine(ex.loadError)}`, `      ${how}`].join("\n");
   }
   const next = pending(ex) as RequirementResult;
   const failure = next.tests.find((t) => t.status !== "passed")!;

@@ -15,5 +15,5 @@ export function firstLine(text: string, max = 300): string {
  */
 export function hiddenNote(result: GradeResult): string | undefined {
   if (result.hiddenRan || result.hiddenMaxPoints <= 0) return undefined;
-  return `${fmtPoints(result.hiddenMaxPoints)} of the ${fmtPoints(result.maxPoints)} points come from hidden tests your instructor runs: they check the same written requirements on other inputs, so they are not counted here.`;
+  return `${fmtPoints(result.hiddenMaxPoints)} of the ${fmtPoints(result.maxPoints)} points come from hidden tests your instructor runs: they check the same written requirements on other inputs, so they are not counted here (the most you can see here is ${fmtPoints(result.maxPoints - result.hiddenMaxPoints)}).`;
 }
