@@ -105,6 +105,8 @@ export function runChild(options: ChildOptions): Promise<ChildResult> {
       FORCE_COLOR: "0",
       ...(options.transpiled ? { GRADER_TRANSPILED: options.transpiled } : { TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: tsconfig }),
       ...options.env,
+      // The instructor may grade without the SES compartment to compare (GRADE_CONFINE=0 npm run grade -- --submission …).
+      ...(process.env[ENV.confine] === "0" ? { [ENV.confine]: "0" } : {}),
       [ENV.nonce]: nonce,
       [ENV.files]: JSON.stringify(options.files),
       [ENV.skip]: JSON.stringify(options.skip),
