@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { watchSaves, type SaveBatch, type SaveWatcher } from "../tools/student/saves";
+import { splitForFirstRun } from "../tools/student/watch";
 
 /**
  * Real file system events in a temporary folder; each step awaits the burst of saves it causes (the watcher's own
@@ -62,5 +63,16 @@ describe("#21 watch mode sees every save", () => {
     seen = nextBatch();
     fs.unlinkSync(file("a.ts"));
     expect((await seen).files).to.deep.equal(["src/ex1/a.ts"]);
+  });
+});
+
+describe("#21 watch mode's first run", () => {
+  it("#21 splits the exercises over the cores in snake order, every exercise once, no empty group", () => {
+    expect(splitForFirstRun([1, 2, 3, 4], 2)).to.deep.equal([[1, 4], [2, 3]]);
+    expect(splitForFirstRun([1, 2, 3, 4, 5], 2)).to.deep.equal([[1, 4, 5], [2, 3]]);
+    expect(splitForFirstRun([1, 2], 8)).to.deep.equal([[1], [2]]);
+    expect(splitForFirstRun([1, 2, 3], 1)).to.deep.equal([[1, 2, 3]]);
+    expect(splitForFirstRun([1, 2, 3], 0)).to.deep.equal([[1, 2, 3]]);
+    expect(splitForFirstRun([], 2)).to.deep.equal([]);
   });
 });

@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * Preloaded into watch mode's warm test worker after ts-node (`-r ts-node/register/transpile-only -r
+ * Preloaded into watch mode's waiting test worker after ts-node (`-r ts-node/register/transpile-only -r
  * tools/student/warmTranspile.cjs`): while the student types, it transpiles the files the exercises' tests load
- * (the files and folders in WATCH_WARM_FILES, else src/ and test/helpers/) and keeps the output, so after a save
- * only the saved file is transpiled again. ts-node's own compile step is remembered per file and reused only for the very same source
- * text, so a changed file is never served stale; stack traces keep their source maps (ts-node records them).
+ * (every exercise's tests and sources in grading.json, src/shared/ and test/helpers/) and keeps the output, so
+ * after a save only the saved file is transpiled again, by a TypeScript already warmed up. An output is reused only
+ * for the very same source text, so a changed file is never served stale; stack traces keep their source maps
+ * (ts-node records them). `npm install` also runs it once behind tools/student/transpileCache.cjs, to fill that
+ * cache for the first `npm test` and `npm run watch`.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -30,6 +32,18 @@ function tsFilesUnder(/** @type {string} */ dir) {
   return found;
 }
 
+/** What the exercises' tests load: each one's test files and sources (grading.json), the shared code and the test helpers. */
+function exerciseFiles(/** @type {string} */ root) {
+  const shared = ["src/shared", "test/helpers"];
+  try {
+    /** @type {{ exercises: { tests: string[]; sources: string[] }[] }} */
+    const config = JSON.parse(fs.readFileSync(path.join(root, "grading.json"), "utf8"));
+    return [...config.exercises.flatMap((ex) => [...ex.tests, ...ex.sources]), ...shared];
+  } catch {
+    return ["src", ...shared];
+  }
+}
+
 if (service) {
   const compile = service.compile;
   /** @type {Map<string, { code: string; output: string }>} */
@@ -42,8 +56,7 @@ if (service) {
     return output;
   };
   const root = process.cwd();
-  const named = (process.env.WATCH_WARM_FILES ?? "").split(path.delimiter).filter(Boolean);
-  const files = (named.length > 0 ? named : [path.join(root, "src"), path.join(root, "test", "helpers")]).flatMap((p) =>
+  const files = exerciseFiles(root).flatMap((p) =>
     p.endsWith(".ts") ? [path.resolve(root, p)] : tsFilesUnder(path.resolve(root, p)),
   );
   // One file per turn of the event loop, so a request that comes meanwhile is not kept waiting for all of them.

@@ -1,14 +1,13 @@
 /**
  * `npm run watch`: re-runs the tests of the exercise whose files changed, on every save, and shows progress as
  * requirements passed per exercise, with the first failing requirement's message and where its hint lives.
- * A warm worker process (tools/student/test-run/worker.ts) waits with mocha and ts-node loaded, so a save reaches the
- * verdict in about a second; `tsc --watch` keeps dist/ built alongside and its result joins the screen.
+ * A warm worker process (warmWorker.ts) waits with mocha and ts-node loaded, so a save reaches the verdict in about
+ * a third of a second; `tsc --watch` keeps dist/ built alongside and its result joins the screen.
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { WorkerMessage, WorkerRequest } from "./test-run/worker";
 import type { RanTest } from "./test-run/verdict";
 import { parseCommandLine } from "../core/cli/args";
 import { ALL_PASS, formatNextStep, formatProgress } from "../core/report/feedback";
@@ -17,6 +16,7 @@ import { fromRanTests } from "../core/score/adapt";
 import { requirementDone, scoreOutcomes } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "../core/config";
 import { watchSaves } from "./saves";
+import { WarmWorker, type StartedWorker } from "./warmWorker";
 
 /**
  * The exercises a changed file belongs to: the one whose sources or tests contain it, or all of them for shared
@@ -69,56 +69,6 @@ export function latest(byExercise: Map<number, GradeResult>): GradeResult {
   };
 }
 
-/** A warm worker (tools/student/test-run/worker.ts) that has loaded ts-node and the test libraries and waits for files. */
-class WarmWorker {
-  private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
-
-  /** @param warmFiles - the files and folders to transpile ahead of a run (what every exercise's tests load) */
-  constructor(root: string, warmFiles: string[] = []) {
-    const worker = path.join(__dirname, "test-run", "worker.ts");
-    const tsconfig = path.join(root, "tsconfig.json");
-    this.child = fork(worker, [], {
-      cwd: root,
-      // warmTranspile.cjs transpiles the exercises' files while the student types: a save then re-transpiles one file.
-      execArgv: ["-r", require.resolve("ts-node/register/transpile-only"), "-r", path.join(__dirname, "warmTranspile.cjs")],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...(fs.existsSync(tsconfig) ? { TS_NODE_PROJECT: tsconfig } : {}), FORCE_COLOR: "0", WATCH_WARM_FILES: warmFiles.join(path.delimiter) },
-      stdio: ["ignore", "ignore", "ignore", "ipc"],
-    });
-    this.ready = new Promise((resolve) => {
-      this.child.once("message", () => resolve());
-      this.child.once("exit", () => resolve());
-    });
-    this.child.on("error", () => {});
-  }
-
-  /** Runs the files and resolves with every test's outcome; a run that takes longer than `killMs` is stopped. */
-  async run(request: WorkerRequest, killMs: number): Promise<{ tests: RanTest[]; loadError?: string }> {
-    await this.ready;
-    if (!this.child.connected) return { tests: [], loadError: "the test process could not start (run npm test to see why)" };
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill("SIGKILL");
-        resolve({ tests: [], loadError: `the tests ran longer than ${killMs / 1000} s (an endless loop?) and were stopped` });
-      }, killMs);
-      this.child.on("message", (message: WorkerMessage) => {
-        if (message.type !== "done") return;
-        clearTimeout(timer);
-        resolve({ tests: message.tests, loadError: message.loadError });
-      });
-      this.child.on("exit", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ tests: [], loadError: `the test process exited ${signal ? `on ${signal}` : `with code ${code}`} (did the code call process.exit()?)` });
-      });
-      this.child.send(request);
-    });
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
-
 /**
  * Keeps `tsc --watch` running for dist/ (the notebooks import it) and reports its latest result in one line.
  * @param onChange - called with the new line after each compilation
@@ -150,12 +100,32 @@ function watchBuild(root: string, onChange: (line: string) => void): ChildProces
   return child;
 }
 
-async function main(): Promise<void> {
+/**
+ * Splits exercises into at most `groups` groups of near-equal size for the first run, one warm worker per core:
+ * in snake order (1 2 2 1 1 2 …), so the long and short ends of the list share the work.
+ */
+export function splitForFirstRun(ids: number[], groups: number): number[][] {
+  const count = Math.max(1, Math.min(groups, ids.length));
+  const parts: number[][] = Array.from({ length: count }, () => []);
+  ids.forEach((id, i) => {
+    const round = Math.floor(i / count);
+    const slot = i % count;
+    parts[round % 2 === 0 ? slot : count - 1 - slot].push(id);
+  });
+  return parts.filter((p) => p.length > 0);
+}
+
+/**
+ * Runs watch mode in the current folder.
+ * @param started - the first run's workers, already loading (tools/student/watch.cjs starts them); one per core
+ *   is started here when none are given
+ */
+async function main(started: StartedWorker[] = []): Promise<void> {
   parseCommandLine(process.argv.slice(2), {}, "no arguments (npm run watch re-runs the exercise whose files you save)");
   const root = process.cwd();
   const config = loadGradingConfig(path.join(root, "grading.json"));
   const scores = new Map<number, GradeResult>();
-  let build = "Build: compiling dist/…";
+  let build = "";
   let focus: number | undefined;
   let status = "";
   const show = () => {
@@ -163,29 +133,49 @@ async function main(): Promise<void> {
     console.log(formatWatchScreen(latest(scores), build, focus));
     if (status) console.log(status);
   };
-  const builder = watchBuild(root, (line) => {
-    build = line;
-    show();
-  });
-  // What the exercises' tests load: their files, their sources, the shared code and the test helpers.
-  const testFiles = [...config.exercises.flatMap((ex) => [...ex.tests, ...ex.sources]), "src/shared", "test/helpers"].map((f) => path.join(root, f));
-  let worker = new WarmWorker(root, testFiles);
+  const allIds = config.exercises.map((ex) => ex.id);
   const killMs = Math.min(config.timeouts.exerciseMs, 30_000);
+  const runIn = (worker: WarmWorker, ids: number[]) =>
+    worker.run({ files: config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f))), testMs: config.timeouts.testMs }, killMs);
   let runs = 0;
-  const rerun = async (ids: number[], savedAt: number) => {
-    const files = config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f)));
-    const result = await worker.run({ files, testMs: config.timeouts.testMs }, killMs);
-    // The next worker warms up once this run is over, so the two never compete for the CPU.
-    worker = new WarmWorker(root, testFiles);
-    const scored = scoresOf(config, root, ids, result.tests, result.loadError);
-    for (const id of ids) scores.set(id, scored);
-    focus = ids.length === 1 ? ids[0] : focus;
+  /** Keeps each group's results and shows the screen, timed from the save (or the start) that caused the run. */
+  const record = (groups: number[][], results: { tests: RanTest[]; loadError?: string }[], savedAt: number) => {
+    groups.forEach((ids, i) => {
+      const scored = scoresOf(config, root, ids, results[i].tests, results[i].loadError);
+      for (const id of ids) scores.set(id, scored);
+    });
     runs++;
-    status = `(run ${runs}, exercise ${ids.join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
+    status = `(run ${runs}, exercise ${groups.flat().sort((a, b) => a - b).join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
     show();
   };
 
-  let running = rerun(config.exercises.map((ex) => ex.id), performance.now());
+  let worker: WarmWorker | undefined;
+  let builder: ChildProcess | undefined;
+  // The first run: every exercise, spread over one worker per core.
+  // tsc --watch starts once it is over, so the tests have the CPU to themselves.
+  const firstRun = async () => {
+    const startedAt = performance.now();
+    const groups = splitForFirstRun(allIds, started.length || os.availableParallelism());
+    const firstWorkers = groups.map((_, i) => (started[i] ? WarmWorker.adopt(started[i]) : WarmWorker.start(root)));
+    for (const extra of started.slice(groups.length)) extra.child.kill();
+    const results = await Promise.all(groups.map((ids, i) => runIn(firstWorkers[i], ids)));
+    if (fs.existsSync(path.join(root, "tsconfig.build.json"))) build = "Build: compiling dist/…";
+    record(groups, results, startedAt);
+    worker = WarmWorker.start(root, true);
+    builder = watchBuild(root, (line) => {
+      build = line;
+      show();
+    });
+  };
+  const rerun = async (ids: number[], savedAt: number) => {
+    const result = await runIn(worker!, ids);
+    // The next worker warms up once this run is over, so the two never compete for the CPU.
+    worker = WarmWorker.start(root, true);
+    focus = ids.length === 1 ? ids[0] : focus;
+    record([ids], [result], savedAt);
+  };
+
+  let running = firstRun();
   // chokidar watches the folders, so files replaced by a rename, added or deleted are all seen (tools/student/saves.ts).
   const saves = watchSaves({
     root,
@@ -196,7 +186,7 @@ async function main(): Promise<void> {
     },
   });
   process.on("exit", () => {
-    worker.stop();
+    worker?.stop();
     builder?.kill();
     void saves.close();
   });
@@ -204,9 +194,12 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => process.exit(0));
   process.on("SIGHUP", () => process.exit(0));
 }
-if (require.main === module) {
-  main().catch((error) => {
+/** Starts watch mode (what tools/student/watch.cjs calls); a setup error ends it with its message and code 2. */
+export function start(started: StartedWorker[] = []): void {
+  main(started).catch((error) => {
     console.error(`npm run watch: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   });
 }
+
+if (require.main === module) start();

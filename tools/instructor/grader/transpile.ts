@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { filesUnder } from "./files";
 import type * as TS from "typescript";
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readEntry, writeEntry } = require("../../core/fileCache.cjs") as { readEntry(file: string): unknown; writeEntry(file: string, value: unknown): void };
+
 /** One file's JavaScript, or why TypeScript could not produce it (ts-node's `TSError` text). */
 export type TranspiledFile = { js: string } | { error: string };
 
@@ -70,25 +73,15 @@ export function transpileAll(files: { file: string; cache: boolean }[], tsconfig
       version ??= (typescript ??= require("typescript") as typeof TS).version;
       const key = createHash("sha256").update(JSON.stringify([path.basename(file), fs.readFileSync(tsconfig, "utf8"), version, 1])).update(source).digest("hex");
       cacheFile = path.join(cacheDir, `${key}.json`);
-      try {
-        table[file] = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as TranspiledFile;
+      const cached = readEntry(cacheFile) as TranspiledFile | undefined;
+      if (cached) {
+        table[file] = cached;
         continue;
-      } catch {
-        // not cached yet
       }
     }
     const result = transpileFile(file, source, tsconfig, cwd);
     table[file] = result;
-    if (cacheFile && "js" in result) {
-      try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const partial = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(partial, JSON.stringify(result));
-        fs.renameSync(partial, cacheFile);
-      } catch {
-        // a cache that cannot be written only costs time
-      }
-    }
+    if (cacheFile && "js" in result) writeEntry(cacheFile, result);
   }
   return table;
 }
