@@ -64,5 +64,10 @@ describe("#21 the notebook runners agree on a fresh release", function () {
     const result = spawnSync("npm", ["test", "--silent"], { cwd: dir, encoding: "utf8" });
     expect(result.stdout).to.match(/(\d+) failing \(\1 of them stop at a stub not written yet/);
     expect(result.stdout).not.to.match(/^\s+at /m);
+    // Class-level stubs (R2.5, R4.3) are named like method stubs.
+    const collapsed = result.stdout.split("\n").filter((l) => /⏳ \d+ tests? stops? at a stub/.test(l));
+    expect(collapsed).to.not.be.empty;
+    for (const line of collapsed) expect(line).to.match(/\(first: R\d+\.\d+ [^)]+\)$/);
+    expect(collapsed.join("\n")).to.include("(first: R4.3 PipelineError").and.to.include("(first: R2.5 SensorConfig");
   });
 });

@@ -66,7 +66,7 @@ function formatOthers(exerciseFiles: string[], root: string, tests: RanTest[]): 
 /** "R1.1 TieredPipelineContext.enter" from a NotImplementedError anywhere in the message or cause chain. */
 function stubMessage(error: unknown): string {
   for (let e = error as { message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    const m = /(R\d+\.\d+ [\w.#]+): not implemented yet/.exec(String(e.message ?? ""));
+    const m = /(R\d+\.\d+ [^:]+?): not (?:implemented|written) yet/.exec(String(e.message ?? ""));
     if (m) return m[1];
   }
   return "";
