@@ -1,6 +1,6 @@
 import { defaultLog, type Logger } from "../shared/Logger";
 import { NotImplementedError } from "../shared/NotImplementedError";
-import { DEMOS } from "./demos";
+import { DEMOS, type DemoEntry } from "./demos";
 
 const USAGE = "usage: npm start [-- [1|2|3|4 ...] [--seed N]]";
 
@@ -43,22 +43,22 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
 }
 
 /**
- * Runs the chosen exercises' main blocks in turn; an unbuilt or unimplemented one is reported, not crashed on.
+ * Runs the chosen exercises' main blocks in turn: a stub is reported as not written yet, a failure (also one while an
+ * exercise's files load) with its stack, and the next exercise runs either way.
+ * @param args - the parsed command line
+ * @param log - where the demos' output goes
+ * @param demos - the main blocks to choose from
  * @returns how many demos failed with an unexpected error
  */
-export async function start(args: StartArgs, log: Logger = defaultLog): Promise<number> {
+export async function start(args: StartArgs, log: Logger = defaultLog, demos: readonly DemoEntry[] = DEMOS): Promise<number> {
   let failures = 0;
-  for (const demo of DEMOS.filter((d) => args.exercises.includes(d.exercise))) {
+  for (const demo of demos.filter((d) => args.exercises.includes(d.exercise))) {
     log(`\n=== Exercise ${demo.exercise}: ${demo.title} ===`);
-    if (!demo.run) {
-      log("not implemented yet");
-      continue;
-    }
     try {
-      await demo.run({ seed: args.seed, log });
+      await demo.load()({ seed: args.seed, log });
     } catch (error) {
       if (error instanceof NotImplementedError) {
-        log(`not implemented yet: ${error.message}`);
+        log(`⏳ ${error.message}`);
       } else {
         failures++;
         log(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
