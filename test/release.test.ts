@@ -274,7 +274,7 @@ describe("#10 npm test: the student's run ends with the verdict (tools/test-run)
 
   it("#10 a test file that does not load is one failing test: its exercise says so and the next step is to fix it", () => {
     const states = resultOf(config, ROOT, [ran("the test file loads: test/ex2-descriptors.test.ts", false, "test/ex2-descriptors.test.ts", "TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.")]);
-    expect(formatProgress(states, states.exercises[0])).to.equal("Exercise 2: ⚠ its tests did not load (see above)");
+    expect(formatProgress(states, states.exercises[0])).to.equal("Exercise 2: ⚠ its tests did not load: test/ex2-descriptors.test.ts: TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9): error TS1109: Expression expected.");
     expect(formatVerdict(states)).to.include("Next: make Exercise 2's tests load — test/ex2-descriptors.test.ts: TSError: ⨯ Unable to compile TypeScript: src/ex2-descriptors/OneOf.ts(3,9)");
   });
 

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { watchSaves, type SaveBatch, type SaveWatcher } from "../tools/student/saves";
 import { splitForFirstRun } from "../tools/student/watch";
+import { runQueue } from "../tools/student/runQueue";
 
 /**
  * Real file system events in a temporary folder; each step awaits the burst of saves it causes (the watcher's own
@@ -74,5 +75,58 @@ describe("#21 watch mode's first run", () => {
     expect(splitForFirstRun([1, 2, 3], 1)).to.deep.equal([[1, 2, 3]]);
     expect(splitForFirstRun([1, 2, 3], 0)).to.deep.equal([[1, 2, 3]]);
     expect(splitForFirstRun([], 2)).to.deep.equal([]);
+  });
+});
+
+describe("#21 watch mode's re-runs never fall behind the saves", () => {
+  /** A run that ends when the test says so. */
+  function controlledRuns() {
+    const calls: { ids: number[]; savedAt: number; finish: (error?: Error) => void }[] = [];
+    const run = (ids: number[], savedAt: number) =>
+      new Promise<void>((resolve, reject) => calls.push({ ids, savedAt, finish: (error) => (error ? reject(error) : resolve()) }));
+    return { calls, run };
+  }
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it("#21 saves made while a run is going wait for one next run: their exercises merged, timed from the earliest", async () => {
+    const { calls, run } = controlledRuns();
+    const queue = runQueue(run);
+    queue.add([2], 100);
+    await tick();
+    expect(calls.map((c) => c.ids)).to.deep.equal([[2]]);
+    for (const [ids, at] of [[[2], 200], [[3], 150], [[2], 300], [[1, 3], 400]] as const) queue.add(ids, at);
+    await tick();
+    expect(calls).to.have.length(1);
+    calls[0].finish();
+    await tick();
+    expect(calls.slice(1).map((c) => [c.ids, c.savedAt])).to.deep.equal([[[1, 2, 3], 150]]);
+    calls[1].finish();
+    await queue.idle();
+    expect(calls).to.have.length(2);
+  });
+
+  it("#21 nothing runs before the first run is over, and a failed run does not stop later ones", async () => {
+    let endFirst!: () => void;
+    const first = new Promise<void>((resolve) => (endFirst = resolve));
+    const { calls, run } = controlledRuns();
+    const queue = runQueue(run, first);
+    queue.add([4], 1);
+    queue.add([], 2);
+    await tick();
+    expect(calls).to.have.length(0);
+    endFirst();
+    await tick();
+    expect(calls.map((c) => c.ids)).to.deep.equal([[4]]);
+    queue.add([1], 3);
+    calls[0].finish(new Error("worker died"));
+    await tick();
+    expect(calls.map((c) => c.ids)).to.deep.equal([[4], [1]]);
+    calls[1].finish();
+    await queue.idle();
+    queue.add([2], 5);
+    await tick();
+    expect(calls.map((c) => c.ids)).to.deep.equal([[4], [1], [2]]);
+    calls[2].finish();
+    await queue.idle();
   });
 });

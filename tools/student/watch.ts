@@ -15,6 +15,7 @@ import type { ExerciseResult, GradeResult } from "../core/result";
 import { fromRanTests } from "../core/score/adapt";
 import { requirementDone, scoreOutcomes } from "../core/score/score";
 import { loadGradingConfig, type GradingConfig } from "../core/config";
+import { runQueue } from "./runQueue";
 import { watchSaves } from "./saves";
 import { WarmWorker, type StartedWorker } from "./warmWorker";
 
@@ -139,13 +140,13 @@ async function main(started: StartedWorker[] = []): Promise<void> {
     worker.run({ files: config.exercises.filter((ex) => ids.includes(ex.id)).flatMap((ex) => ex.tests.map((f) => path.join(root, f))), testMs: config.timeouts.testMs }, killMs);
   let runs = 0;
   /** Keeps each group's results and shows the screen, timed from the save (or the start) that caused the run. */
-  const record = (groups: number[][], results: { tests: RanTest[]; loadError?: string }[], savedAt: number) => {
+  const record = (groups: number[][], results: { tests: RanTest[]; loadError?: string }[], savedAt: number, since = "the save") => {
     groups.forEach((ids, i) => {
       const scored = scoresOf(config, root, ids, results[i].tests, results[i].loadError);
       for (const id of ids) scores.set(id, scored);
     });
     runs++;
-    status = `(run ${runs}, exercise ${groups.flat().sort((a, b) => a - b).join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from the save to this screen)`;
+    status = `(run ${runs}, exercise ${groups.flat().sort((a, b) => a - b).join(", ")}: ${((performance.now() - savedAt) / 1000).toFixed(2)} s from ${since} to this screen)`;
     show();
   };
 
@@ -160,7 +161,7 @@ async function main(started: StartedWorker[] = []): Promise<void> {
     for (const extra of started.slice(groups.length)) extra.child.kill();
     const results = await Promise.all(groups.map((ids, i) => runIn(firstWorkers[i], ids)));
     if (fs.existsSync(path.join(root, "tsconfig.build.json"))) build = "Build: compiling dist/…";
-    record(groups, results, startedAt);
+    record(groups, results, startedAt, "the start");
     worker = WarmWorker.start(root, true);
     builder = watchBuild(root, (line) => {
       build = line;
@@ -168,21 +169,33 @@ async function main(started: StartedWorker[] = []): Promise<void> {
     });
   };
   const rerun = async (ids: number[], savedAt: number) => {
-    const result = await runIn(worker!, ids);
-    // The next worker warms up once this run is over, so the two never compete for the CPU.
-    worker = WarmWorker.start(root, true);
-    focus = ids.length === 1 ? ids[0] : focus;
-    record([ids], [result], savedAt);
+    try {
+      const result = await runIn(worker!, ids);
+      focus = ids.length === 1 ? ids[0] : focus;
+      record([ids], [result], savedAt);
+    } catch (error) {
+      status = `(the run of exercise ${ids.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}; save again to retry)`;
+      show();
+    } finally {
+      // The next worker warms up once this run is over, so the two never compete for the CPU.
+      worker = WarmWorker.start(root, true);
+    }
   };
 
-  let running = firstRun();
+  // Saves made while a run is going wait for one next run together (tools/student/runQueue.ts).
+  const first = firstRun();
+  first.catch((error: unknown) => {
+    console.error(`npm run watch: the first run failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  });
+  const queue = runQueue(rerun, first);
   // chokidar watches the folders, so files replaced by a rename, added or deleted are all seen (tools/student/saves.ts).
   const saves = watchSaves({
     root,
     dirs: ["src", "test"],
     onSaves: ({ files, firstSeenAt }) => {
       const ids = [...new Set(files.flatMap((file) => affectedExercises(config, file)))].sort((a, b) => a - b);
-      if (ids.length > 0) running = running.then(() => rerun(ids, firstSeenAt));
+      queue.add(ids, firstSeenAt);
     },
   });
   process.on("exit", () => {

@@ -8,10 +8,13 @@ import { firstLine, hiddenNote } from "./points";
 
 const requirementsOf = (result: GradeResult, ex: ExerciseResult) => result.requirements.filter((r) => r.exercise === ex.id);
 
-/** "Exercise 2: 3/5 requirements  ✔ R2.1  ✔ R2.2  ✘ R2.3  ✔ R2.4  ✘ R2.5" (requirements whose tests did not run: ·). */
+/**
+ * "Exercise 2: 3/5 requirements  ✔ R2.1  ✔ R2.2  ✘ R2.3  ✔ R2.4  ✘ R2.5" (requirements whose tests did not run: ·), or
+ * "Exercise 2: ⚠ its tests did not load: <the error's first line>" (watch mode clears the screen, so the line says why).
+ */
 export function formatProgress(result: GradeResult, ex: ExerciseResult): string {
   const requirements = requirementsOf(result, ex);
-  if (ex.loadError && requirements.every((r) => r.tests.length === 0)) return `Exercise ${ex.id}: ⚠ its tests did not load (see above)`;
+  if (ex.loadError && requirements.every((r) => r.tests.length === 0)) return `Exercise ${ex.id}: ⚠ its tests did not load: ${firstLine(ex.loadError, 160)}`;
   const ran = requirements.filter((r) => r.tests.length > 0);
   const marks = requirements.map((r) => `${r.tests.length === 0 ? "·" : requirementDone(r) ? "✔" : "✘"} ${r.id}`).join("  ");
   const done = ran.filter(requirementDone).length;
