@@ -64,6 +64,15 @@ describe("#22 hidden tests: how a requirement's points split between visible and
     expect(formatTable(instructor)).not.to.include("hidden tests your instructor runs");
   });
 
+  it("#21 an exercise's flag shows on its own line, not again on the total (the total is not all crashed)", () => {
+    const result = scoreOutcomes(config, [{ exercise: 1, tests: [], flags: ["crashed"], loadError: "Error: boom" }, two], { root });
+    expect(result.flags).to.include("crashed");
+    const table = formatTable(result);
+    expect(table).to.match(/^Exercise 1 — .*\bcrashed$/m);
+    expect(table).to.match(/^Total\s+\S+ \/ 25$/m);
+    expect(formatTable({ ...result, flags: [...result.flags, "late"] })).to.match(/^Total\s+\S+ \/ 25  late$/m);
+  });
+
   it("#22 tampering zeroes hidden points too; an ungradable submission lists every requirement at 0 with the hidden points", () => {
     const result = scoreOutcomes(config, [{ exercise: 1, tests: [visible("R1.1 a"), hidden("R1.1 h")], flags: ["tampered"] }, two], { root });
     expect(result.points).to.equal(0);

@@ -27,7 +27,9 @@ export function formatTable(result: GradeResult): string {
     if (unnamed.length > 0) lines.push(`  (${unnamed.length} test(s) in these files name no requirement of this exercise and are not graded)`);
     lines.push("");
   }
-  lines.push(right("Total", result.points, result.maxPoints, result.flags));
+  // An exercise's flags are on its own line; the total repeats only those of the submission as a whole.
+  const shown = new Set(result.exercises.flatMap((ex) => ex.flags));
+  lines.push(right("Total", result.points, result.maxPoints, result.flags.filter((f) => !shown.has(f))));
   const hidden = hiddenNote(result);
   if (hidden) lines.push(hidden);
   if (result.error) lines.push(`Not graded: ${firstLine(result.error, 400)}`);
