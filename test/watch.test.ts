@@ -105,6 +105,21 @@ describe("#21 watch mode's re-runs never fall behind the saves", () => {
     expect(calls).to.have.length(2);
   });
 
+  it("#21 saves made while the next run waits for its worker join that run", async () => {
+    const { calls, run } = controlledRuns();
+    let workerReady!: () => void;
+    const queue = runQueue(run, Promise.resolve(), () => new Promise<void>((resolve) => (workerReady = resolve)));
+    queue.add([2], 10);
+    await tick();
+    expect(calls).to.have.length(0);
+    queue.add([3], 20);
+    workerReady();
+    await tick();
+    expect(calls.map((c) => [c.ids, c.savedAt])).to.deep.equal([[[2, 3], 10]]);
+    calls[0].finish();
+    await queue.idle();
+  });
+
   it("#21 nothing runs before the first run is over, and a failed run does not stop later ones", async () => {
     let endFirst!: () => void;
     const first = new Promise<void>((resolve) => (endFirst = resolve));

@@ -14,16 +14,19 @@ export interface RunQueue {
  * next run (the union of their exercises, timed from the earliest of them), however many saves come.
  * @param run - runs one batch; a rejection is left to `run` to report, the queue goes on
  * @param before - a run already going (the first run), which every batch waits for
+ * @param beforeEach - what each run waits for before it takes the saves waiting (the next warm worker), so that the
+ *   saves made meanwhile join it
  * @example
  *   const queue = runQueue((ids, savedAt) => rerun(ids, savedAt), firstRun());
  *   queue.add([2], performance.now());
  */
-export function runQueue(run: RunBatch, before: Promise<unknown> = Promise.resolve()): RunQueue {
+export function runQueue(run: RunBatch, before: Promise<unknown> = Promise.resolve(), beforeEach: () => Promise<unknown> = async () => undefined): RunQueue {
   let waiting: { ids: Set<number>; savedAt: number } | undefined;
   let going: Promise<void> | undefined;
   const drain = async () => {
     await before.catch(() => undefined);
     while (waiting) {
+      await beforeEach().catch(() => undefined);
       const { ids, savedAt } = waiting;
       waiting = undefined;
       await run([...ids].sort((a, b) => a - b), savedAt).catch(() => undefined);

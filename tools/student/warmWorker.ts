@@ -18,7 +18,8 @@ const { startWorker } = require("./test-run/workerProcess.cjs") as { startWorker
 /** A warm worker (tools/student/test-run/worker.ts) that has loaded ts-node and the test libraries and waits for files. */
 export class WarmWorker {
   private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
+  /** Settles once the worker is ready for a run (or gone). */
+  readonly ready: Promise<void>;
 
   /** Wraps a worker that {@link startWorker} started earlier (watch.cjs starts the first run's before TypeScript loads). */
   static adopt(started: StartedWorker): WarmWorker {

@@ -155,13 +155,12 @@ async function main(started: StartedWorker[] = []): Promise<void> {
   // The first run: every exercise, spread over one worker per core.
   // tsc --watch starts once it is over, so the tests have the CPU to themselves.
   const firstRun = async () => {
-    const startedAt = performance.now();
     const groups = splitForFirstRun(allIds, started.length || os.availableParallelism());
     const firstWorkers = groups.map((_, i) => (started[i] ? WarmWorker.adopt(started[i]) : WarmWorker.start(root)));
     for (const extra of started.slice(groups.length)) extra.child.kill();
     const results = await Promise.all(groups.map((ids, i) => runIn(firstWorkers[i], ids)));
     if (fs.existsSync(path.join(root, "tsconfig.build.json"))) build = "Build: compiling dist/…";
-    record(groups, results, startedAt, "the start");
+    record(groups, results, 0, "the start"); // performance.now() counts from this process's start
     worker = WarmWorker.start(root, true);
     builder = watchBuild(root, (line) => {
       build = line;
@@ -188,7 +187,7 @@ async function main(started: StartedWorker[] = []): Promise<void> {
     console.error(`npm run watch: the first run failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   });
-  const queue = runQueue(rerun, first);
+  const queue = runQueue(rerun, first, async () => worker?.ready);
   // chokidar watches the folders, so files replaced by a rename, added or deleted are all seen (tools/student/saves.ts).
   const saves = watchSaves({
     root,
